@@ -1,0 +1,234 @@
+//! The one error type of the core, its stable codes, and the one mapping from `sqlx::Error`.
+
+use std::fmt;
+
+/// Details PostgreSQL attached to an error (SQLSTATE, constraint, table, column, detail).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PgDetails {
+    pub code: Option<String>,
+    pub constraint: Option<String>,
+    pub table: Option<String>,
+    pub column: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Every way a storage call can fail. `code()` gives the stable `ERR_ADMIN_PG_*` string.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("{0}")]
+    Config(String),
+    #[error("{0}")]
+    InvalidArgument(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{message}")]
+    UniqueViolation { message: String, pg: PgDetails },
+    #[error("{message}")]
+    ForeignKeyViolation { message: String, pg: PgDetails },
+    #[error("{message}")]
+    CheckViolation { message: String, pg: PgDetails },
+    #[error("{0}")]
+    NotInitialized(String),
+    #[error("{message}")]
+    Connection { message: String, pg: PgDetails },
+    #[error("{message}")]
+    Timeout { message: String, pg: PgDetails },
+    #[error("storage is closed: close() was called")]
+    Closed,
+    #[error("{0}")]
+    Migration(String),
+    #[error("{0}")]
+    InviteExpired(String),
+    #[error("{0}")]
+    InviteAccepted(String),
+    #[error("{0}")]
+    SystemRole(String),
+    #[error("{message}")]
+    Query { message: String, pg: PgDetails },
+}
+
+/// Shorthand used across the core.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The stable codes, in one list (exported to JS as `ErrorCode`).
+pub const ERROR_CODES: &[(&str, &str)] = &[
+    ("Config", "ERR_ADMIN_PG_CONFIG"),
+    ("InvalidArgument", "ERR_ADMIN_PG_INVALID_ARGUMENT"),
+    ("NotFound", "ERR_ADMIN_PG_NOT_FOUND"),
+    ("UniqueViolation", "ERR_ADMIN_PG_UNIQUE_VIOLATION"),
+    ("ForeignKeyViolation", "ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION"),
+    ("CheckViolation", "ERR_ADMIN_PG_CHECK_VIOLATION"),
+    ("NotInitialized", "ERR_ADMIN_PG_NOT_INITIALIZED"),
+    ("Connection", "ERR_ADMIN_PG_CONNECTION"),
+    ("Timeout", "ERR_ADMIN_PG_TIMEOUT"),
+    ("Closed", "ERR_ADMIN_PG_CLOSED"),
+    ("Migration", "ERR_ADMIN_PG_MIGRATION"),
+    ("InviteExpired", "ERR_ADMIN_PG_INVITE_EXPIRED"),
+    ("InviteAccepted", "ERR_ADMIN_PG_INVITE_ACCEPTED"),
+    ("SystemRole", "ERR_ADMIN_PG_SYSTEM_ROLE"),
+    ("Query", "ERR_ADMIN_PG_QUERY"),
+];
+
+impl StoreError {
+    /// The stable `ERR_ADMIN_PG_*` code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Config(_) => "ERR_ADMIN_PG_CONFIG",
+            StoreError::InvalidArgument(_) => "ERR_ADMIN_PG_INVALID_ARGUMENT",
+            StoreError::NotFound(_) => "ERR_ADMIN_PG_NOT_FOUND",
+            StoreError::UniqueViolation { .. } => "ERR_ADMIN_PG_UNIQUE_VIOLATION",
+            StoreError::ForeignKeyViolation { .. } => "ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION",
+            StoreError::CheckViolation { .. } => "ERR_ADMIN_PG_CHECK_VIOLATION",
+            StoreError::NotInitialized(_) => "ERR_ADMIN_PG_NOT_INITIALIZED",
+            StoreError::Connection { .. } => "ERR_ADMIN_PG_CONNECTION",
+            StoreError::Timeout { .. } => "ERR_ADMIN_PG_TIMEOUT",
+            StoreError::Closed => "ERR_ADMIN_PG_CLOSED",
+            StoreError::Migration(_) => "ERR_ADMIN_PG_MIGRATION",
+            StoreError::InviteExpired(_) => "ERR_ADMIN_PG_INVITE_EXPIRED",
+            StoreError::InviteAccepted(_) => "ERR_ADMIN_PG_INVITE_ACCEPTED",
+            StoreError::SystemRole(_) => "ERR_ADMIN_PG_SYSTEM_ROLE",
+            StoreError::Query { .. } => "ERR_ADMIN_PG_QUERY",
+        }
+    }
+
+    /// What PostgreSQL said, where it said anything.
+    pub fn pg(&self) -> Option<&PgDetails> {
+        match self {
+            StoreError::UniqueViolation { pg, .. }
+            | StoreError::ForeignKeyViolation { pg, .. }
+            | StoreError::CheckViolation { pg, .. }
+            | StoreError::Connection { pg, .. }
+            | StoreError::Timeout { pg, .. }
+            | StoreError::Query { pg, .. } => Some(pg),
+            _ => None,
+        }
+    }
+
+    pub fn invalid(msg: impl fmt::Display) -> Self {
+        StoreError::InvalidArgument(msg.to_string())
+    }
+
+    pub fn not_found(msg: impl fmt::Display) -> Self {
+        StoreError::NotFound(msg.to_string())
+    }
+
+    /// A query error without PostgreSQL details (e.g. `one()` got 2 rows).
+    pub fn query(msg: impl fmt::Display) -> Self {
+        StoreError::Query {
+            message: msg.to_string(),
+            pg: PgDetails::default(),
+        }
+    }
+
+    /// The same error with another message (used to give unique violations a domain sentence).
+    pub fn with_message(self, message: String) -> Self {
+        match self {
+            StoreError::UniqueViolation { pg, .. } => StoreError::UniqueViolation { message, pg },
+            StoreError::ForeignKeyViolation { pg, .. } => {
+                StoreError::ForeignKeyViolation { message, pg }
+            }
+            other => other,
+        }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        use sqlx::Error as E;
+        match err {
+            E::Database(db) => {
+                let pg = match db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                    Some(p) => PgDetails {
+                        code: Some(p.code().to_string()),
+                        constraint: p.constraint().map(str::to_string),
+                        table: p.table().map(str::to_string),
+                        column: p.column().map(str::to_string),
+                        detail: p.detail().map(str::to_string),
+                    },
+                    None => PgDetails {
+                        code: db.code().map(|c| c.to_string()),
+                        constraint: db.constraint().map(str::to_string),
+                        table: db.table().map(str::to_string),
+                        ..Default::default()
+                    },
+                };
+                let message = db.message().to_string();
+                let code = pg.code.clone().unwrap_or_default();
+                match code.as_str() {
+                    "23505" => StoreError::UniqueViolation { message, pg },
+                    "23503" => StoreError::ForeignKeyViolation { message, pg },
+                    "23514" => StoreError::CheckViolation { message, pg },
+                    // 57014 query_canceled (statement_timeout), 55P03 lock_not_available
+                    "57014" | "55P03" => StoreError::Timeout { message, pg },
+                    // invalid_schema_name / undefined_table in our own schema: not initialized
+                    // is decided by the caller that knows the schema; here it is a query error.
+                    c if c.starts_with("08")
+                        || c == "57P01"
+                        || c == "57P02"
+                        || c == "57P03"
+                        || c.starts_with("28") =>
+                    {
+                        StoreError::Connection { message, pg }
+                    }
+                    "22P02" | "22007" | "22008" | "22003" | "22023" | "22021" | "22P05"
+                    | "2201W" | "2201X" | "42804" => StoreError::InvalidArgument(message),
+                    _ => StoreError::Query { message, pg },
+                }
+            }
+            E::PoolTimedOut => StoreError::Timeout {
+                message: "timed out waiting for a database connection (connectionTimeoutMillis)"
+                    .into(),
+                pg: PgDetails::default(),
+            },
+            E::PoolClosed => StoreError::Closed,
+            E::Io(e) => StoreError::Connection {
+                message: format!("database connection failed: {e}"),
+                pg: PgDetails::default(),
+            },
+            E::Tls(e) => StoreError::Connection {
+                message: format!("TLS connection to the database failed: {e}"),
+                pg: PgDetails::default(),
+            },
+            E::Protocol(e) => StoreError::Connection {
+                message: format!("database protocol error: {e}"),
+                pg: PgDetails::default(),
+            },
+            E::WorkerCrashed => StoreError::Connection {
+                message: "database connection worker crashed".into(),
+                pg: PgDetails::default(),
+            },
+            E::Configuration(e) => StoreError::Config(format!("invalid connection options: {e}")),
+            E::Encode(e) => StoreError::InvalidArgument(format!("cannot encode value: {e}")),
+            E::Decode(e) | E::ColumnDecode { source: e, .. } => {
+                StoreError::query(format!("cannot decode value: {e}"))
+            }
+            other => StoreError::query(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_a_listed_code() {
+        let samples = [
+            StoreError::Config(String::new()),
+            StoreError::NotFound(String::new()),
+            StoreError::Closed,
+            StoreError::query("x"),
+        ];
+        for e in samples {
+            assert!(ERROR_CODES.iter().any(|(_, c)| *c == e.code()));
+        }
+        assert_eq!(ERROR_CODES.len(), 15);
+    }
+
+    #[test]
+    fn pool_timeout_maps_to_timeout() {
+        let e: StoreError = sqlx::Error::PoolTimedOut.into();
+        assert_eq!(e.code(), "ERR_ADMIN_PG_TIMEOUT");
+    }
+}

@@ -1,0 +1,357 @@
+//! Versioned migrations: numbered SQL files embedded at build time, applied by `init()` in one
+//! transaction under an advisory lock keyed on the schema, recorded with checksums in
+//! `<schema>.admin_pg_native_migrations` (a name that cannot collide with the TypeScript
+//! adapter's own `migrations` table).
+
+use sha2::{Digest, Sha256};
+use sqlx::postgres::PgConnection;
+use sqlx::{AssertSqlSafe, Connection as _};
+
+use super::error::{Result, StoreError};
+use super::store::{Ctx, Store};
+use super::tables::DEFAULT_INDEXES;
+
+/// One embedded migration.
+pub struct Migration {
+    pub version: i32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration, in order. Append only: a schema change is a new file, never an edit.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "native",
+        sql: include_str!("../../migrations/0002_native.sql"),
+    },
+];
+
+/// The record table, inside the storage's schema.
+pub const RECORD_TABLE: &str = "admin_pg_native_migrations";
+
+impl Migration {
+    /// SHA-256 of the file as embedded (before the schema is filled in).
+    pub fn checksum(&self) -> String {
+        let digest = Sha256::digest(self.sql.as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn render(&self, ctx: &Ctx) -> String {
+        self.sql.replace("{{schema}}", &ctx.quoted)
+    }
+}
+
+/// A non-unique index created by init unless `skipDefaultIndexes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexSpec {
+    pub name: String,
+    pub table: &'static str,
+    /// Column list as SQL (whitelisted names, optionally `DESC` or an expression of ours).
+    pub columns: String,
+    pub predicate: Option<&'static str>,
+}
+
+/// The seed's non-unique DEFAULT_INDEXES (unique ones are the tables' own constraints), plus
+/// the indexes our queries need: `lower(email)` look-ups and the queue's partial index.
+pub fn default_indexes(schema: &str) -> Vec<IndexSpec> {
+    let name_of = |table: &str, cols: &[&str]| -> String {
+        // The seed's naming, so indexes it created are recognised when adopting its schema.
+        let raw = format!("{schema}_{table}_{}_idx", cols.join("_")).to_lowercase();
+        let mut n: String = raw
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if n.len() > 63 {
+            // Too long for PostgreSQL: keep a readable prefix and make it unique with a hash.
+            let hash = n.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+            });
+            n.truncate(46);
+            n = format!("{n}_{hash:016x}");
+        }
+        n
+    };
+    let mut out: Vec<IndexSpec> = DEFAULT_INDEXES
+        .iter()
+        .filter(|i| !i.unique)
+        .map(|i| IndexSpec {
+            name: name_of(i.table, i.columns),
+            table: i.table,
+            columns: i.columns.join(", "),
+            predicate: None,
+        })
+        .collect();
+    out.push(IndexSpec {
+        name: name_of("admin_users", &["lower_email"]),
+        table: "admin_users",
+        columns: "lower(email)".into(),
+        predicate: None,
+    });
+    out.push(IndexSpec {
+        name: name_of("admin_team_invites", &["team_id", "lower_email"]),
+        table: "admin_team_invites",
+        columns: "team_id, lower(email)".into(),
+        predicate: None,
+    });
+    out.push(IndexSpec {
+        name: name_of("admin_builds", &["queue"]),
+        table: "admin_builds",
+        columns: "queued_at, id".into(),
+        predicate: Some("status = 'queued'"),
+    });
+    out
+}
+
+/// What init found and did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct InitReport {
+    pub applied: Vec<i32>,
+    pub adopted: bool,
+}
+
+/// `init()`: create or upgrade the schema. Safe to call from many processes at once.
+pub async fn init(store: &Store) -> Result<InitReport> {
+    let ctx = &store.ctx;
+    if ctx.disable_init {
+        return Ok(InitReport::default());
+    }
+    if store.is_initialized() {
+        return Ok(InitReport::default());
+    }
+    let mut conn = store.acquire().await?;
+    let indexes = if ctx.skip_default_indexes {
+        Vec::new()
+    } else {
+        default_indexes(&ctx.schema)
+    };
+    // Fast path, one round trip: everything recorded, checksums match, indexes present.
+    if up_to_date(ctx, &mut conn, &indexes).await? {
+        store.mark_initialized();
+        return Ok(InitReport::default());
+    }
+    let report = migrate_locked(ctx, &mut conn, &indexes).await?;
+    store.mark_initialized();
+    Ok(report)
+}
+
+async fn up_to_date(ctx: &Ctx, conn: &mut PgConnection, indexes: &[IndexSpec]) -> Result<bool> {
+    let names: Vec<String> = indexes.iter().map(|i| i.name.clone()).collect();
+    // to_regclass keeps a missing record table from being an error.
+    let exists: Option<String> = sqlx::query_scalar(ctx.sql("SELECT to_regclass($1)::text"))
+        .persistent(ctx.persistent)
+        .bind(format!("{}.{}", ctx.quoted, RECORD_TABLE))
+        .fetch_one(&mut *conn)
+        .await?;
+    if exists.is_none() {
+        return Ok(false);
+    }
+    let sql = format!(
+        "SELECT (SELECT coalesce(array_agg(version::text || ':' || checksum ORDER BY version), '{{}}') FROM {}.{}) AS applied, \
+         (SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2)) AS indexes",
+        ctx.quoted, RECORD_TABLE
+    );
+    let (applied, present): (Vec<String>, i64) = sqlx::query_as(ctx.dynamic(sql))
+        .persistent(ctx.persistent)
+        .bind(&ctx.schema)
+        .bind(&names)
+        .fetch_one(&mut *conn)
+        .await?;
+    check_checksums(&applied)?;
+    Ok(applied.len() == MIGRATIONS.len() && present as usize == names.len())
+}
+
+fn check_checksums(applied: &[String]) -> Result<()> {
+    for entry in applied {
+        let Some((v, sum)) = entry.split_once(':') else {
+            continue;
+        };
+        let version: i32 = v.parse().unwrap_or(-1);
+        if let Some(m) = MIGRATIONS.iter().find(|m| m.version == version) {
+            if m.checksum() != sum && sum != "adopted" {
+                return Err(StoreError::Migration(format!(
+                    "migration {:04}_{} was applied with checksum {sum}, but the embedded file has {}: migrations are append-only",
+                    m.version,
+                    m.name,
+                    m.checksum()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn migrate_locked(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    indexes: &[IndexSpec],
+) -> Result<InitReport> {
+    let mut tx = conn.begin().await?;
+    let fail = |step: &str, e: StoreError| {
+        StoreError::Migration(format!(
+            "init of schema {} failed at {step}: {e}",
+            ctx.quoted
+        ))
+    };
+    // Serialises every init of this schema, across processes; released at commit.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('admin-pg-native:' || $1, 0))")
+        .bind(&ctx.schema)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| fail("lock", e.into()))?;
+    let setup = format!(
+        "CREATE SCHEMA IF NOT EXISTS {q}; \
+         CREATE TABLE IF NOT EXISTS {q}.{t} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, \
+         checksum TEXT NOT NULL, adopted BOOLEAN NOT NULL DEFAULT false, \
+         applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW())",
+        q = ctx.quoted,
+        t = RECORD_TABLE
+    );
+    sqlx::raw_sql(AssertSqlSafe(setup))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| fail("schema", e.into()))?;
+    let applied: Vec<(i32, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT version, checksum FROM {}.{} ORDER BY version",
+        ctx.quoted, RECORD_TABLE
+    )))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(|e| fail("reading applied versions", e.into()))?;
+    check_checksums(
+        &applied
+            .iter()
+            .map(|(v, c)| format!("{v}:{c}"))
+            .collect::<Vec<_>>(),
+    )?;
+    let mut report = InitReport::default();
+    let mut done: Vec<i32> = applied.iter().map(|(v, _)| *v).collect();
+    if done.is_empty() {
+        // A schema the TypeScript adapter created: its tables are our version 1.
+        let existing: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
+            .bind(format!("{}.admin_users", ctx.quoted))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| fail("detecting an existing schema", e.into()))?;
+        if existing.is_some() {
+            let first = &MIGRATIONS[0];
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO {}.{} (version, name, checksum, adopted) VALUES ($1, $2, $3, true)",
+                ctx.quoted, RECORD_TABLE
+            )))
+            .bind(first.version)
+            .bind(first.name)
+            .bind(first.checksum())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| fail("adopting", e.into()))?;
+            done.push(first.version);
+            report.adopted = true;
+        }
+    }
+    for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
+        let step = format!("migration {:04}_{}", m.version, m.name);
+        sqlx::raw_sql(AssertSqlSafe(m.render(ctx)))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| fail(&step, e.into()))?;
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO {}.{} (version, name, checksum) VALUES ($1, $2, $3)",
+            ctx.quoted, RECORD_TABLE
+        )))
+        .bind(m.version)
+        .bind(m.name)
+        .bind(m.checksum())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| fail(&step, e.into()))?;
+        report.applied.push(m.version);
+    }
+    if !indexes.is_empty() {
+        let ddl: Vec<String> = indexes
+            .iter()
+            .map(|i| {
+                format!(
+                    "CREATE INDEX IF NOT EXISTS \"{}\" ON {}.{} ({}){}",
+                    i.name,
+                    ctx.quoted,
+                    i.table,
+                    i.columns,
+                    i.predicate
+                        .map(|p| format!(" WHERE {p}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        sqlx::raw_sql(AssertSqlSafe(ddl.join(";\n")))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| fail("default indexes", e.into()))?;
+    }
+    tx.commit().await.map_err(|e| fail("commit", e.into()))?;
+    Ok(report)
+}
+
+/// Applied and pending versions (for tooling and tests).
+pub async fn status(store: &Store) -> Result<(Vec<i32>, Vec<i32>)> {
+    let ctx = &store.ctx;
+    let mut conn = store.acquire().await?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
+        .bind(format!("{}.{}", ctx.quoted, RECORD_TABLE))
+        .fetch_one(&mut *conn)
+        .await?;
+    let applied: Vec<i32> = if exists.is_some() {
+        sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT version FROM {}.{} ORDER BY version",
+            ctx.quoted, RECORD_TABLE
+        )))
+        .fetch_all(&mut *conn)
+        .await?
+    } else {
+        Vec::new()
+    };
+    let pending = MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| !applied.contains(v))
+        .collect();
+    Ok((applied, pending))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_increasing_and_files_use_the_placeholder() {
+        for w in MIGRATIONS.windows(2) {
+            assert!(w[0].version < w[1].version);
+        }
+        for m in MIGRATIONS {
+            assert!(m.sql.contains("{{schema}}"), "{}", m.name);
+            assert_eq!(m.checksum().len(), 64);
+        }
+    }
+
+    #[test]
+    fn default_index_names_fit_postgres() {
+        let idx = default_indexes("a_rather_long_schema_name_for_testing_purposes");
+        assert!(idx.iter().all(|i| i.name.len() <= 63));
+        let names: std::collections::HashSet<_> = idx.iter().map(|i| &i.name).collect();
+        assert_eq!(names.len(), idx.len(), "index names collide");
+        assert!(default_indexes("s")
+            .iter()
+            .all(|i| !i.columns.contains(';')));
+    }
+}

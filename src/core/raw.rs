@@ -1,0 +1,120 @@
+//! Raw SQL from JS (`storage.db`): parameters bound the way node-postgres binds them. The
+//! statement is prepared with unspecified parameter types, the server infers them, and each
+//! JS value is encoded for the inferred type (the prepared statement is cached per
+//! connection, so later calls cost no extra round trip).
+
+use futures_util::TryStreamExt;
+use sqlx::postgres::PgConnection;
+use sqlx::{
+    Arguments as _, AssertSqlSafe, Either, Executor as _, SqlSafeStr, SqlStr, Statement as _,
+};
+
+use super::error::{Result, StoreError};
+use super::store::Ctx;
+use super::value::{decode_rows, encode, type_of, JsonStrings, Naming, Param, Row};
+
+/// What a raw call returns: the rows, and how many rows the statement touched.
+#[derive(Debug, Default)]
+pub struct RawResult {
+    pub rows: Vec<Row>,
+    pub row_count: u64,
+    pub command: String,
+}
+
+/// Run one SQL text with positional parameters.
+pub async fn run(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    sql: &str,
+    params: &[Param],
+) -> Result<RawResult> {
+    ctx.count_statement();
+    let command = sql
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('(')
+        .to_ascii_uppercase();
+    let sql_str = AssertSqlSafe(sql.to_string()).into_sql_str();
+    let stmt = match conn.prepare_with(sql_str.clone(), &[]).await {
+        Ok(s) => s,
+        // Several statements in one text (no parameters): node-postgres sends these with the
+        // simple protocol; so do we.
+        Err(sqlx::Error::Database(e))
+            if params.is_empty()
+                && e.code().as_deref() == Some("42601")
+                && e.message().contains("multiple commands") =>
+        {
+            return run_simple(conn, sql_str, command).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let types = match stmt.parameters() {
+        Some(Either::Left(types)) => types.to_vec(),
+        _ => Vec::new(),
+    };
+    if types.len() != params.len() {
+        return Err(StoreError::invalid(format!(
+            "the query has {} parameter(s) ($1…), but {} value(s) were given",
+            types.len(),
+            params.len()
+        )));
+    }
+    let mut args = sqlx::postgres::PgArguments::default();
+    for (i, (p, t)) in params.iter().zip(&types).enumerate() {
+        let bound = encode(
+            p,
+            &type_of(t),
+            JsonStrings::AsDocument,
+            &format!("${}", i + 1),
+        )?;
+        args.add(bound)
+            .map_err(|e| StoreError::invalid(format!("cannot bind ${}: {e}", i + 1)))?;
+    }
+    let query = sqlx::query_with(sql_str, args).persistent(ctx.persistent);
+    let mut stream = (&mut *conn).fetch_many(query);
+    let mut rows = Vec::new();
+    let mut affected = 0;
+    while let Some(item) = stream.try_next().await? {
+        match item {
+            Either::Left(done) => affected += done.rows_affected(),
+            Either::Right(row) => rows.push(row),
+        }
+    }
+    drop(stream);
+    let decoded = decode_rows(&rows, Naming::AsIs)?;
+    let row_count = if decoded.is_empty() {
+        affected
+    } else {
+        decoded.len() as u64
+    };
+    Ok(RawResult {
+        rows: decoded,
+        row_count,
+        command,
+    })
+}
+
+async fn run_simple(conn: &mut PgConnection, sql: SqlStr, command: String) -> Result<RawResult> {
+    let mut stream = (&mut *conn).fetch_many(sqlx::raw_sql(sql));
+    let mut rows = Vec::new();
+    let mut affected = 0;
+    while let Some(item) = stream.try_next().await? {
+        match item {
+            Either::Left(done) => affected += done.rows_affected(),
+            Either::Right(row) => rows.push(row),
+        }
+    }
+    drop(stream);
+    let decoded = decode_rows(&rows, Naming::AsIs)?;
+    let row_count = if decoded.is_empty() {
+        affected
+    } else {
+        decoded.len() as u64
+    };
+    Ok(RawResult {
+        rows: decoded,
+        row_count,
+        command,
+    })
+}

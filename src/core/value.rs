@@ -1,0 +1,1071 @@
+//! The one row converter (PostgreSQL binary value → `Value`) and the one input converter
+//! (`Param` from JS → binary bound parameter of a given PostgreSQL type).
+//!
+//! Every domain, the generic `AdminPgDB` engine and the raw `DbClient` go through here, so a
+//! timestamp, a JSONB document or a NULL looks the same whichever door it came in by.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::{PgArgumentBuffer, PgRow, PgTypeInfo, PgValueFormat, Postgres};
+use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
+
+use super::error::{Result, StoreError};
+
+/// The PostgreSQL types we convert natively. Anything else is `Other(oid)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SqlType {
+    Bool,
+    Int2,
+    Int4,
+    Int8,
+    Oid,
+    Float4,
+    Float8,
+    Numeric,
+    Text,
+    Uuid,
+    Json,
+    Jsonb,
+    Timestamptz,
+    Timestamp,
+    Date,
+    Bytea,
+    Void,
+    Array(Box<SqlType>),
+    Other(u32),
+}
+
+impl SqlType {
+    /// The type for a PostgreSQL type OID.
+    pub fn from_oid(oid: u32) -> SqlType {
+        use SqlType::*;
+        match oid {
+            16 => Bool,
+            21 => Int2,
+            23 => Int4,
+            20 => Int8,
+            26 => Oid,
+            700 => Float4,
+            701 => Float8,
+            1700 => Numeric,
+            // text, varchar, bpchar, name, unknown, char
+            25 | 1043 | 1042 | 19 | 705 | 18 => Text,
+            2950 => Uuid,
+            114 => Json,
+            3802 => Jsonb,
+            1184 => Timestamptz,
+            1114 => Timestamp,
+            1082 => Date,
+            17 => Bytea,
+            2278 => Void,
+            1000 => Array(Box::new(Bool)),
+            1005 => Array(Box::new(Int2)),
+            1007 => Array(Box::new(Int4)),
+            1016 => Array(Box::new(Int8)),
+            1021 => Array(Box::new(Float4)),
+            1022 => Array(Box::new(Float8)),
+            1231 => Array(Box::new(Numeric)),
+            1009 | 1015 | 1014 | 1003 => Array(Box::new(Text)),
+            2951 => Array(Box::new(Uuid)),
+            199 => Array(Box::new(Json)),
+            3807 => Array(Box::new(Jsonb)),
+            1185 => Array(Box::new(Timestamptz)),
+            1115 => Array(Box::new(Timestamp)),
+            1182 => Array(Box::new(Date)),
+            1001 => Array(Box::new(Bytea)),
+            other => Other(other),
+        }
+    }
+
+    /// The OID we declare when binding a value of this type.
+    pub fn oid(&self) -> u32 {
+        use SqlType::*;
+        match self {
+            Bool => 16,
+            Int2 => 21,
+            Int4 => 23,
+            Int8 => 20,
+            Oid => 26,
+            Float4 => 700,
+            Float8 => 701,
+            Numeric => 1700,
+            Text => 25,
+            Uuid => 2950,
+            Json => 114,
+            Jsonb => 3802,
+            Timestamptz => 1184,
+            Timestamp => 1114,
+            Date => 1082,
+            Bytea => 17,
+            Void => 2278,
+            Array(inner) => match **inner {
+                Bool => 1000,
+                Int2 => 1005,
+                Int4 => 1007,
+                Int8 => 1016,
+                Float4 => 1021,
+                Float8 => 1022,
+                Numeric => 1231,
+                Uuid => 2951,
+                Json => 199,
+                Jsonb => 3807,
+                Timestamptz => 1185,
+                Timestamp => 1115,
+                Date => 1182,
+                Bytea => 1001,
+                _ => 1009,
+            },
+            Other(oid) => *oid,
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            SqlType::Array(inner) => format!("{}[]", inner.name()),
+            SqlType::Other(oid) => format!("type oid {oid}"),
+            other => format!("{other:?}").to_lowercase(),
+        }
+    }
+}
+
+/// A value read from PostgreSQL, ready to become a JS value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// Integers that fit a JS number exactly.
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Json(serde_json::Value),
+    Timestamp(DateTime<Utc>),
+    Bytes(Vec<u8>),
+    Array(Vec<Value>),
+}
+
+/// One row: shared column names (already in their output spelling) and the values.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub columns: Arc<[String]>,
+    pub values: Vec<Value>,
+}
+
+impl Row {
+    /// The value of a column by its output name.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .map(|i| &self.values[i])
+    }
+
+    /// A text column, if it is text.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(Value::Text(s)) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// Column-name spelling of decoded rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// `created_at` → `createdAt` (domain objects, AdminPgDB).
+    Camel,
+    /// Names exactly as PostgreSQL gave them (raw `DbClient`, like node-postgres).
+    AsIs,
+}
+
+/// `snake_case` → `camelCase` (the seed's rule: `_x` → `X`).
+pub fn to_camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for ch in name.chars() {
+        if ch == '_' {
+            if upper {
+                out.push('_');
+            }
+            upper = true;
+        } else if upper {
+            if ch.is_ascii_lowercase() {
+                out.push(ch.to_ascii_uppercase());
+            } else {
+                out.push('_');
+                out.push(ch);
+            }
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    if upper {
+        out.push('_');
+    }
+    out
+}
+
+/// Decode every row of a result set.
+pub fn decode_rows(rows: &[PgRow], naming: Naming) -> Result<Vec<Row>> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let (columns, types) = describe_columns(first, naming);
+    rows.iter()
+        .map(|r| decode_row(r, &columns, &types))
+        .collect()
+}
+
+/// Decode one row (for `fetch_optional`).
+pub fn decode_one(row: &PgRow, naming: Naming) -> Result<Row> {
+    let (columns, types) = describe_columns(row, naming);
+    decode_row(row, &columns, &types)
+}
+
+fn describe_columns(row: &PgRow, naming: Naming) -> (Arc<[String]>, Vec<SqlType>) {
+    use sqlx::Column as _;
+    let cols = row.columns();
+    let names: Vec<String> = cols
+        .iter()
+        .map(|c| match naming {
+            Naming::Camel => to_camel(c.name()),
+            Naming::AsIs => c.name().to_string(),
+        })
+        .collect();
+    let types = cols.iter().map(|c| type_of(c.type_info())).collect();
+    (names.into(), types)
+}
+
+/// Our type for a column's `PgTypeInfo`.
+pub fn type_of(info: &PgTypeInfo) -> SqlType {
+    match info.oid() {
+        Some(oid) => SqlType::from_oid(oid.0),
+        None => match info.name() {
+            "TEXT" | "VARCHAR" => SqlType::Text,
+            _ => SqlType::Other(0),
+        },
+    }
+}
+
+fn decode_row(row: &PgRow, columns: &Arc<[String]>, types: &[SqlType]) -> Result<Row> {
+    let mut values = Vec::with_capacity(types.len());
+    for (i, ty) in types.iter().enumerate() {
+        let raw = row.try_get_raw(i)?;
+        if raw.is_null() {
+            values.push(Value::Null);
+            continue;
+        }
+        let text_format = raw.format() == PgValueFormat::Text;
+        let bytes = raw
+            .as_bytes()
+            .map_err(|e| StoreError::query(format!("cannot read column {}: {e}", columns[i])))?;
+        values.push(if text_format {
+            decode_text(ty, &String::from_utf8_lossy(bytes))
+        } else {
+            decode_binary(ty, bytes).map_err(|e| {
+                StoreError::query(format!("cannot decode column {}: {e}", columns[i]))
+            })?
+        });
+    }
+    Ok(Row {
+        columns: columns.clone(),
+        values,
+    })
+}
+
+/// Decode a text-format value (simple-protocol results) by its type, as node-postgres does.
+pub fn decode_text(ty: &SqlType, s: &str) -> Value {
+    use SqlType as T;
+    match ty {
+        T::Bool => Value::Bool(s == "t"),
+        T::Int2 | T::Int4 | T::Oid => s
+            .parse()
+            .map(Value::Int)
+            .unwrap_or_else(|_| Value::Text(s.into())),
+        T::Int8 => match s.parse::<i64>() {
+            Ok(v) if (-MAX_SAFE_INT..=MAX_SAFE_INT).contains(&v) => Value::Int(v),
+            _ => Value::Text(s.into()),
+        },
+        T::Float4 | T::Float8 => s
+            .parse()
+            .map(Value::Float)
+            .unwrap_or_else(|_| Value::Text(s.into())),
+        T::Json | T::Jsonb => serde_json::from_str(s)
+            .map(Value::Json)
+            .unwrap_or_else(|_| Value::Text(s.into())),
+        T::Timestamptz | T::Timestamp | T::Date => parse_timestamp(s)
+            .map(Value::Timestamp)
+            .unwrap_or_else(|| Value::Text(s.into())),
+        T::Void => Value::Null,
+        _ => Value::Text(s.into()),
+    }
+}
+
+const PG_EPOCH_DAYS_FROM_UNIX: i64 = 10_957;
+const PG_EPOCH_MICROS_FROM_UNIX: i64 = PG_EPOCH_DAYS_FROM_UNIX * 86_400 * 1_000_000;
+const MAX_SAFE_INT: i64 = 9_007_199_254_740_991;
+
+fn be<const N: usize>(b: &[u8]) -> std::result::Result<[u8; N], String> {
+    b.get(..N)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| format!("expected {N} bytes, got {}", b.len()))
+}
+
+/// Decode one binary-format value of type `ty`.
+pub fn decode_binary(ty: &SqlType, b: &[u8]) -> std::result::Result<Value, String> {
+    use SqlType as T;
+    Ok(match ty {
+        T::Bool => Value::Bool(b.first().copied().unwrap_or(0) != 0),
+        T::Int2 => Value::Int(i16::from_be_bytes(be(b)?) as i64),
+        T::Int4 => Value::Int(i32::from_be_bytes(be(b)?) as i64),
+        T::Oid => Value::Int(u32::from_be_bytes(be(b)?) as i64),
+        T::Int8 => {
+            let v = i64::from_be_bytes(be(b)?);
+            if (-MAX_SAFE_INT..=MAX_SAFE_INT).contains(&v) {
+                Value::Int(v)
+            } else {
+                // Beyond 2^53 a JS number would silently lose digits: give the exact text.
+                Value::Text(v.to_string())
+            }
+        }
+        T::Float4 => Value::Float(f32::from_be_bytes(be(b)?) as f64),
+        T::Float8 => Value::Float(f64::from_be_bytes(be(b)?)),
+        T::Numeric => Value::Text(decode_numeric(b)?),
+        T::Text | T::Other(_) => Value::Text(String::from_utf8_lossy(b).into_owned()),
+        T::Uuid => Value::Text(
+            uuid::Uuid::from_slice(b)
+                .map_err(|e| e.to_string())?
+                .hyphenated()
+                .to_string(),
+        ),
+        T::Json => Value::Json(serde_json::from_slice(b).map_err(|e| e.to_string())?),
+        T::Jsonb => {
+            let body = b.get(1..).ok_or("empty jsonb")?;
+            Value::Json(serde_json::from_slice(body).map_err(|e| e.to_string())?)
+        }
+        T::Timestamptz | T::Timestamp => {
+            let micros = i64::from_be_bytes(be(b)?);
+            if micros == i64::MAX || micros == i64::MIN {
+                Value::Text(if micros > 0 { "infinity" } else { "-infinity" }.into())
+            } else {
+                match DateTime::from_timestamp_micros(micros + PG_EPOCH_MICROS_FROM_UNIX) {
+                    Some(t) => Value::Timestamp(t),
+                    None => Value::Null,
+                }
+            }
+        }
+        T::Date => {
+            let days = i32::from_be_bytes(be(b)?) as i64;
+            match DateTime::from_timestamp((days + PG_EPOCH_DAYS_FROM_UNIX) * 86_400, 0) {
+                Some(t) => Value::Timestamp(t),
+                None => Value::Null,
+            }
+        }
+        T::Bytea => Value::Bytes(b.to_vec()),
+        T::Void => Value::Null,
+        T::Array(elem) => decode_array(elem, b)?,
+    })
+}
+
+fn decode_array(elem: &SqlType, b: &[u8]) -> std::result::Result<Value, String> {
+    let ndim = i32::from_be_bytes(be(b)?);
+    if ndim == 0 {
+        return Ok(Value::Array(Vec::new()));
+    }
+    let mut pos = 12; // ndim, has_null flag, element oid
+    let mut dims = Vec::with_capacity(ndim as usize);
+    for _ in 0..ndim {
+        dims.push(i32::from_be_bytes(be(&b[pos..])?) as usize);
+        pos += 8; // length, lower bound
+    }
+    let total: usize = dims.iter().product();
+    let mut flat = Vec::with_capacity(total);
+    for _ in 0..total {
+        let len = i32::from_be_bytes(be(&b[pos..])?);
+        pos += 4;
+        if len < 0 {
+            flat.push(Value::Null);
+        } else {
+            let end = pos + len as usize;
+            let body = b.get(pos..end).ok_or("array element out of bounds")?;
+            flat.push(decode_binary(elem, body)?);
+            pos = end;
+        }
+    }
+    // Fold inner dimensions into nested arrays, innermost first.
+    for &d in dims.iter().skip(1).rev() {
+        let mut grouped = Vec::with_capacity(flat.len() / d.max(1));
+        let mut it = flat.into_iter();
+        loop {
+            let chunk: Vec<Value> = it.by_ref().take(d).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            grouped.push(Value::Array(chunk));
+        }
+        flat = grouped;
+    }
+    Ok(Value::Array(flat))
+}
+
+fn decode_numeric(b: &[u8]) -> std::result::Result<String, String> {
+    let ndigits = i16::from_be_bytes(be(b)?) as usize;
+    let weight = i16::from_be_bytes(be(&b[2..])?) as i32;
+    let sign = u16::from_be_bytes(be(&b[4..])?);
+    let dscale = u16::from_be_bytes(be(&b[6..])?) as usize;
+    match sign {
+        0xC000 => return Ok("NaN".into()),
+        0xD000 => return Ok("Infinity".into()),
+        0xF000 => return Ok("-Infinity".into()),
+        _ => {}
+    }
+    let mut digits = Vec::with_capacity(ndigits);
+    for i in 0..ndigits {
+        digits.push(i16::from_be_bytes(be(&b[8 + 2 * i..])?) as i32);
+    }
+    let digit = |i: i32| -> i32 {
+        if i >= 0 && (i as usize) < digits.len() {
+            digits[i as usize]
+        } else {
+            0
+        }
+    };
+    let mut out = String::new();
+    if sign == 0x4000 {
+        out.push('-');
+    }
+    if weight < 0 {
+        out.push('0');
+    } else {
+        for i in 0..=weight {
+            let d = digit(i);
+            if i == 0 {
+                out.push_str(&d.to_string());
+            } else {
+                out.push_str(&format!("{d:04}"));
+            }
+        }
+    }
+    if dscale > 0 {
+        out.push('.');
+        let mut frac = String::new();
+        let mut i = weight + 1;
+        while frac.len() < dscale {
+            frac.push_str(&format!("{:04}", digit(i)));
+            i += 1;
+        }
+        frac.truncate(dscale);
+        out.push_str(&frac);
+    }
+    Ok(out)
+}
+
+/// A value coming from JS, before we know the PostgreSQL type it is bound to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Param {
+    Null,
+    Bool(bool),
+    Number(f64),
+    BigInt(i128),
+    Text(String),
+    /// A plain object (or non-primitive array) already serialized with `JSON.stringify`.
+    JsonText(String),
+    Date(DateTime<Utc>),
+    Bytes(Vec<u8>),
+    /// An array of primitives (binds to an array type or a JSON column).
+    Array(Vec<Param>),
+}
+
+/// How a JS string meets a JSON column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonStrings {
+    /// The string is a JSON document (node-postgres semantics, raw SQL).
+    AsDocument,
+    /// The string is a JSON string value (domain objects: `settings: "x"` stores `"x"`).
+    AsValue,
+}
+
+/// A parameter encoded for one PostgreSQL type, ready for sqlx.
+#[derive(Clone, Debug)]
+pub struct Bound {
+    oid: u32,
+    bytes: Option<Vec<u8>>,
+}
+
+impl Bound {
+    /// SQL NULL of the given type.
+    pub fn null(ty: &SqlType) -> Bound {
+        Bound {
+            oid: ty.oid(),
+            bytes: None,
+        }
+    }
+
+    /// An `int8` value (limits, offsets).
+    pub fn int8(v: i64) -> Bound {
+        Bound {
+            oid: 20,
+            bytes: Some(v.to_be_bytes().to_vec()),
+        }
+    }
+
+    /// The encoded bytes (`None` for NULL).
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        self.bytes
+    }
+
+    /// A one-dimensional array of already-encoded elements of type `elem`.
+    pub fn array(elem: &SqlType, items: Vec<Option<Vec<u8>>>) -> Bound {
+        let has_null = items.iter().any(Option::is_none);
+        let size: usize = items
+            .iter()
+            .map(|i| 4 + i.as_ref().map_or(0, Vec::len))
+            .sum();
+        let mut out = Vec::with_capacity(20 + size);
+        out.extend_from_slice(&1i32.to_be_bytes());
+        out.extend_from_slice(&(has_null as i32).to_be_bytes());
+        out.extend_from_slice(&elem.oid().to_be_bytes());
+        out.extend_from_slice(&(items.len() as i32).to_be_bytes());
+        out.extend_from_slice(&1i32.to_be_bytes());
+        for item in items {
+            match item {
+                Some(b) => {
+                    out.extend_from_slice(&(b.len() as i32).to_be_bytes());
+                    out.extend_from_slice(&b);
+                }
+                None => out.extend_from_slice(&(-1i32).to_be_bytes()),
+            }
+        }
+        Bound {
+            oid: SqlType::Array(Box::new(elem.clone())).oid(),
+            bytes: Some(out),
+        }
+    }
+}
+
+impl sqlx::Type<Postgres> for Bound {
+    fn type_info() -> PgTypeInfo {
+        PgTypeInfo::with_oid(sqlx::postgres::types::Oid(25))
+    }
+    fn compatible(_: &PgTypeInfo) -> bool {
+        true
+    }
+}
+
+impl sqlx::Encode<'_, Postgres> for Bound {
+    fn encode_by_ref(
+        &self,
+        buf: &mut PgArgumentBuffer,
+    ) -> std::result::Result<IsNull, BoxDynError> {
+        match &self.bytes {
+            Some(b) => {
+                buf.extend_from_slice(b);
+                Ok(IsNull::No)
+            }
+            None => Ok(IsNull::Yes),
+        }
+    }
+    fn produces(&self) -> Option<PgTypeInfo> {
+        Some(PgTypeInfo::with_oid(sqlx::postgres::types::Oid(self.oid)))
+    }
+    fn size_hint(&self) -> usize {
+        self.bytes.as_ref().map_or(0, Vec::len)
+    }
+}
+
+fn kind(p: &Param) -> &'static str {
+    match p {
+        Param::Null => "null",
+        Param::Bool(_) => "boolean",
+        Param::Number(_) => "number",
+        Param::BigInt(_) => "bigint",
+        Param::Text(_) => "string",
+        Param::JsonText(_) => "object",
+        Param::Date(_) => "Date",
+        Param::Bytes(_) => "Buffer",
+        Param::Array(_) => "array",
+    }
+}
+
+/// Encode `p` for a parameter of type `ty`. `what` names the parameter in errors
+/// (`"$2"`, `"field email"`).
+pub fn encode(p: &Param, ty: &SqlType, json: JsonStrings, what: &str) -> Result<Bound> {
+    if matches!(p, Param::Null) {
+        return Ok(Bound::null(ty));
+    }
+    let bytes = encode_bytes(p, ty, json).map_err(|why| {
+        StoreError::invalid(format!(
+            "invalid value for {what}: cannot use a {} as {} ({why})",
+            kind(p),
+            ty.name()
+        ))
+    })?;
+    Ok(Bound {
+        oid: ty.oid(),
+        bytes: Some(bytes),
+    })
+}
+
+fn int_of(p: &Param, min: i128, max: i128) -> std::result::Result<i128, String> {
+    let v: i128 = match p {
+        Param::Number(n) => {
+            if !n.is_finite() || n.fract() != 0.0 {
+                return Err(format!("{n} is not an integer"));
+            }
+            *n as i128
+        }
+        Param::BigInt(b) => *b,
+        Param::Text(s) => s
+            .trim()
+            .parse::<i128>()
+            .map_err(|_| "not an integer".to_string())?,
+        Param::Bool(b) => *b as i128,
+        _ => return Err("expected an integer".into()),
+    };
+    if v < min || v > max {
+        return Err(format!("{v} is out of range"));
+    }
+    Ok(v)
+}
+
+fn float_of(p: &Param) -> std::result::Result<f64, String> {
+    match p {
+        Param::Number(n) => Ok(*n),
+        Param::BigInt(b) => Ok(*b as f64),
+        Param::Text(s) => match s.trim() {
+            "NaN" => Ok(f64::NAN),
+            "Infinity" | "infinity" => Ok(f64::INFINITY),
+            "-Infinity" | "-infinity" => Ok(f64::NEG_INFINITY),
+            t => t.parse::<f64>().map_err(|_| "not a number".to_string()),
+        },
+        _ => Err("expected a number".into()),
+    }
+}
+
+/// Parse a timestamp the way PostgreSQL's input would accept the common spellings.
+pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let with_t = s.replacen(' ', "T", 1);
+    for candidate in [with_t.clone(), format!("{with_t}:00")] {
+        if let Ok(t) = DateTime::parse_from_rfc3339(&candidate) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%#z"] {
+        if let Ok(t) = DateTime::parse_from_str(&with_t, fmt) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&with_t, fmt) {
+            return Some(t.and_utc());
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+fn time_of(p: &Param) -> std::result::Result<DateTime<Utc>, String> {
+    match p {
+        Param::Date(d) => Ok(*d),
+        Param::Text(s) => parse_timestamp(s).ok_or_else(|| "not a valid date/time".into()),
+        _ => Err("expected a Date or an ISO 8601 string".into()),
+    }
+}
+
+/// Serialize a primitive-array or scalar param as JSON text.
+fn json_text_of(p: &Param, json: JsonStrings) -> std::result::Result<String, String> {
+    Ok(match p {
+        Param::JsonText(s) => s.clone(),
+        Param::Text(s) => match json {
+            JsonStrings::AsDocument => s.clone(),
+            JsonStrings::AsValue => serde_json::to_string(s).map_err(|e| e.to_string())?,
+        },
+        Param::Null => "null".into(),
+        Param::Bool(b) => b.to_string(),
+        Param::Number(n) => {
+            if !n.is_finite() {
+                return Err(format!("{n} is not valid JSON"));
+            }
+            serde_json::Number::from_f64(*n)
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "null".into())
+        }
+        Param::BigInt(b) => b.to_string(),
+        Param::Date(d) => format!(
+            "\"{}\"",
+            d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        ),
+        Param::Bytes(_) => return Err("a Buffer is not JSON".into()),
+        Param::Array(items) => {
+            let parts: std::result::Result<Vec<String>, String> = items
+                .iter()
+                .map(|i| json_text_of(i, JsonStrings::AsValue))
+                .collect();
+            format!("[{}]", parts?.join(","))
+        }
+    })
+}
+
+/// Format a float like JS `String(n)` does for the common cases.
+pub fn js_number_text(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".into()
+    } else if n.is_infinite() {
+        if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else {
+        format!("{n}")
+    }
+}
+
+fn encode_bytes(
+    p: &Param,
+    ty: &SqlType,
+    json: JsonStrings,
+) -> std::result::Result<Vec<u8>, String> {
+    use SqlType as T;
+    Ok(match ty {
+        T::Bool => match p {
+            Param::Bool(b) => vec![*b as u8],
+            Param::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "t" | "true" | "yes" | "y" | "on" | "1" => vec![1],
+                "f" | "false" | "no" | "n" | "off" | "0" => vec![0],
+                _ => return Err("not a boolean".into()),
+            },
+            Param::Number(n) if *n == 0.0 || *n == 1.0 => vec![(*n == 1.0) as u8],
+            _ => return Err("expected a boolean".into()),
+        },
+        T::Int2 => (int_of(p, i16::MIN as i128, i16::MAX as i128)? as i16)
+            .to_be_bytes()
+            .to_vec(),
+        T::Int4 => (int_of(p, i32::MIN as i128, i32::MAX as i128)? as i32)
+            .to_be_bytes()
+            .to_vec(),
+        T::Oid => (int_of(p, 0, u32::MAX as i128)? as u32)
+            .to_be_bytes()
+            .to_vec(),
+        T::Int8 => (int_of(p, i64::MIN as i128, i64::MAX as i128)? as i64)
+            .to_be_bytes()
+            .to_vec(),
+        T::Float4 => (float_of(p)? as f32).to_be_bytes().to_vec(),
+        T::Float8 => float_of(p)?.to_be_bytes().to_vec(),
+        T::Numeric => {
+            let text = match p {
+                Param::Number(n) => js_number_text(*n),
+                Param::BigInt(b) => b.to_string(),
+                Param::Text(s) => s.trim().to_string(),
+                _ => return Err("expected a number or numeric string".into()),
+            };
+            encode_numeric(&text)?
+        }
+        T::Text | T::Other(_) => match p {
+            Param::Text(s) => s.as_bytes().to_vec(),
+            Param::Number(n) => js_number_text(*n).into_bytes(),
+            Param::BigInt(b) => b.to_string().into_bytes(),
+            Param::Bool(b) => b.to_string().into_bytes(),
+            Param::Date(d) => d
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                .into_bytes(),
+            Param::JsonText(s) => s.as_bytes().to_vec(),
+            Param::Array(_) => json_text_of(p, JsonStrings::AsValue)?.into_bytes(),
+            Param::Bytes(b) => b.clone(),
+            Param::Null => unreachable!("NULL handled by encode"),
+        },
+        T::Uuid => match p {
+            Param::Text(s) => uuid::Uuid::parse_str(s.trim())
+                .map_err(|_| "not a valid UUID".to_string())?
+                .as_bytes()
+                .to_vec(),
+            _ => return Err("expected a UUID string".into()),
+        },
+        T::Json => json_text_of(p, json)?.into_bytes(),
+        T::Jsonb => {
+            let mut out = vec![1u8];
+            out.extend_from_slice(json_text_of(p, json)?.as_bytes());
+            out
+        }
+        T::Timestamptz | T::Timestamp => {
+            let t = time_of(p)?;
+            (t.timestamp_micros() - PG_EPOCH_MICROS_FROM_UNIX)
+                .to_be_bytes()
+                .to_vec()
+        }
+        T::Date => {
+            let t = time_of(p)?;
+            ((t.timestamp().div_euclid(86_400) - PG_EPOCH_DAYS_FROM_UNIX) as i32)
+                .to_be_bytes()
+                .to_vec()
+        }
+        T::Bytea => match p {
+            Param::Bytes(b) => b.clone(),
+            Param::Text(s) => s.as_bytes().to_vec(),
+            _ => return Err("expected a Buffer".into()),
+        },
+        T::Void => Vec::new(),
+        T::Array(elem) => match p {
+            Param::Array(items) => encode_array(items, elem, json)?,
+            _ => return Err("expected an array".into()),
+        },
+    })
+}
+
+fn encode_array(
+    items: &[Param],
+    elem: &SqlType,
+    json: JsonStrings,
+) -> std::result::Result<Vec<u8>, String> {
+    let has_null = items.iter().any(|i| matches!(i, Param::Null));
+    let mut out = Vec::with_capacity(20 + items.len() * 8);
+    out.extend_from_slice(&1i32.to_be_bytes());
+    out.extend_from_slice(&(has_null as i32).to_be_bytes());
+    out.extend_from_slice(&elem.oid().to_be_bytes());
+    out.extend_from_slice(&(items.len() as i32).to_be_bytes());
+    out.extend_from_slice(&1i32.to_be_bytes());
+    for item in items {
+        if matches!(item, Param::Null) {
+            out.extend_from_slice(&(-1i32).to_be_bytes());
+        } else {
+            let b = encode_bytes(item, elem, json)?;
+            out.extend_from_slice(&(b.len() as i32).to_be_bytes());
+            out.extend_from_slice(&b);
+        }
+    }
+    Ok(out)
+}
+
+/// Encode a decimal string (`-12.5`, `1e3`) as PostgreSQL binary numeric.
+fn encode_numeric(text: &str) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let special = match text {
+        "NaN" => Some(0xC000u16),
+        "Infinity" => Some(0xD000),
+        "-Infinity" => Some(0xF000),
+        _ => None,
+    };
+    if let Some(sign) = special {
+        for v in [0u16, 0, sign, 0] {
+            out.extend_from_slice(&v.to_be_bytes());
+        }
+        return Ok(out);
+    }
+    // Normalise exponent notation through a plain digit string.
+    let (mantissa, exp) = match text.find(['e', 'E']) {
+        Some(i) => (
+            &text[..i],
+            text[i + 1..]
+                .parse::<i32>()
+                .map_err(|_| "not a number".to_string())?,
+        ),
+        None => (text, 0),
+    };
+    let (neg, body) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let (int_part, frac_part) = match body.split_once('.') {
+        Some((a, b)) => (a, b),
+        None => (body, ""),
+    };
+    if (int_part.is_empty() && frac_part.is_empty())
+        || !int_part
+            .chars()
+            .chain(frac_part.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        return Err("not a number".into());
+    }
+    let mut digits: String = format!("{int_part}{frac_part}");
+    let mut point = int_part.len() as i32 + exp; // position of the decimal point in `digits`
+    if point < 0 {
+        digits = format!("{}{}", "0".repeat((-point) as usize), digits);
+        point = 0;
+    }
+    while (digits.len() as i32) < point {
+        digits.push('0');
+    }
+    let dscale = (digits.len() as i32 - point).max(0) as u16;
+    let int_digits = &digits[..point as usize];
+    let frac_digits = &digits[point as usize..];
+    // Pad to base-10000 groups aligned on the decimal point.
+    let int_pad = (4 - int_digits.len() % 4) % 4;
+    let frac_pad = (4 - frac_digits.len() % 4) % 4;
+    let all = format!(
+        "{}{}{}{}",
+        "0".repeat(int_pad),
+        int_digits,
+        frac_digits,
+        "0".repeat(frac_pad)
+    );
+    let mut groups: Vec<i16> = all
+        .as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).unwrap().parse::<i16>().unwrap())
+        .collect();
+    let mut weight = ((int_pad + int_digits.len()) / 4) as i32 - 1;
+    while groups.first() == Some(&0) && !groups.is_empty() {
+        groups.remove(0);
+        weight -= 1;
+    }
+    while groups.last() == Some(&0) {
+        groups.pop();
+    }
+    if groups.is_empty() {
+        weight = 0;
+    }
+    out.extend_from_slice(&(groups.len() as i16).to_be_bytes());
+    out.extend_from_slice(&(weight as i16).to_be_bytes());
+    out.extend_from_slice(
+        &(if neg && !groups.is_empty() {
+            0x4000u16
+        } else {
+            0
+        })
+        .to_be_bytes(),
+    );
+    out.extend_from_slice(&dscale.to_be_bytes());
+    for g in groups {
+        out.extend_from_slice(&g.to_be_bytes());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case_follows_the_seed() {
+        assert_eq!(to_camel("created_at"), "createdAt");
+        assert_eq!(to_camel("id"), "id");
+        assert_eq!(to_camel("memory_usage_mb"), "memoryUsageMb");
+    }
+
+    #[test]
+    fn numeric_round_trips() {
+        for s in [
+            "0",
+            "1",
+            "-12.5",
+            "12345.6789",
+            "0.001",
+            "100000000",
+            "-0.5",
+            "3.14159",
+        ] {
+            let enc = encode_numeric(s).unwrap();
+            assert_eq!(decode_numeric(&enc).unwrap(), s, "{s}");
+        }
+        assert_eq!(
+            decode_numeric(&encode_numeric("1e3").unwrap()).unwrap(),
+            "1000"
+        );
+    }
+
+    #[test]
+    fn int8_beyond_2_53_becomes_text() {
+        let b = (1i64 << 60).to_be_bytes();
+        assert_eq!(
+            decode_binary(&SqlType::Int8, &b).unwrap(),
+            Value::Text((1i64 << 60).to_string())
+        );
+        let b = 42i64.to_be_bytes();
+        assert_eq!(decode_binary(&SqlType::Int8, &b).unwrap(), Value::Int(42));
+    }
+
+    #[test]
+    fn timestamps_round_trip() {
+        let t = parse_timestamp("2024-05-06T07:08:09.123Z").unwrap();
+        let b = encode(
+            &Param::Date(t),
+            &SqlType::Timestamptz,
+            JsonStrings::AsValue,
+            "x",
+        )
+        .unwrap();
+        let v = decode_binary(&SqlType::Timestamptz, b.bytes.as_ref().unwrap()).unwrap();
+        assert_eq!(v, Value::Timestamp(t));
+        assert!(parse_timestamp("2024-05-06 07:08:09+00").is_some());
+        assert!(parse_timestamp("2024-05-06").is_some());
+        assert!(parse_timestamp("yesterday-ish").is_none());
+    }
+
+    #[test]
+    fn integers_are_checked() {
+        assert!(encode(
+            &Param::Number(1.5),
+            &SqlType::Int4,
+            JsonStrings::AsValue,
+            "$1"
+        )
+        .is_err());
+        assert!(encode(
+            &Param::Number(f64::NAN),
+            &SqlType::Int4,
+            JsonStrings::AsValue,
+            "$1"
+        )
+        .is_err());
+        assert!(encode(
+            &Param::Number(3e10),
+            &SqlType::Int4,
+            JsonStrings::AsValue,
+            "$1"
+        )
+        .is_err());
+        assert!(encode(
+            &Param::Number(42.0),
+            &SqlType::Int4,
+            JsonStrings::AsValue,
+            "$1"
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn json_strings_follow_the_mode() {
+        let p = Param::Text("hi".into());
+        let v = encode(&p, &SqlType::Json, JsonStrings::AsValue, "x").unwrap();
+        assert_eq!(v.bytes.unwrap(), b"\"hi\"");
+        let v = encode(&p, &SqlType::Json, JsonStrings::AsDocument, "x").unwrap();
+        assert_eq!(v.bytes.unwrap(), b"hi");
+    }
+
+    #[test]
+    fn malformed_uuid_is_invalid_argument() {
+        let e = encode(
+            &Param::Text("nope".into()),
+            &SqlType::Uuid,
+            JsonStrings::AsValue,
+            "field teamId",
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "ERR_ADMIN_PG_INVALID_ARGUMENT");
+        assert!(e.to_string().contains("teamId"));
+    }
+
+    #[test]
+    fn arrays_decode() {
+        let enc = encode_array(
+            &[Param::Text("a".into()), Param::Null],
+            &SqlType::Text,
+            JsonStrings::AsValue,
+        )
+        .unwrap();
+        assert_eq!(
+            decode_binary(&SqlType::Array(Box::new(SqlType::Text)), &enc).unwrap(),
+            Value::Array(vec![Value::Text("a".into()), Value::Null])
+        );
+    }
+}

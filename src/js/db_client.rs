@@ -1,0 +1,341 @@
+//! `DbClient` (`storage.db`): raw SQL with node-postgres-style parameters, and `tx`.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{FromNapiValue, Promise, PromiseRaw, Unknown};
+use napi::threadsafe_function::ThreadsafeFunction;
+use napi::UnknownRef;
+use napi::{sys, Env, JsValue, Status};
+use napi_derive::napi;
+
+use super::convert::{self, JsOut};
+use super::error::{js_error, out_opt_row, out_row, out_rows, out_void, run};
+use crate::core::error::StoreError;
+use crate::core::raw::{self, RawResult};
+use crate::core::store::{Target, TxHandle};
+use crate::core::value::{Param, Row};
+
+/// The raw SQL client. Methods follow pg-promise's names; values are bound like
+/// node-postgres binds them (the server infers each parameter's type). Rows keep the
+/// column names PostgreSQL gives (no camelCasing), as with `pg`.
+#[napi]
+pub struct DbClient {
+    pub(crate) target: Target,
+}
+
+/// What a `tx` callback returned: a Promise to wait for, or a plain value.
+pub enum CallbackOutcome {
+    Pending(Promise<UnknownRef<false>>),
+    Ready(UnknownRef<false>),
+}
+
+impl FromNapiValue for CallbackOutcome {
+    unsafe fn from_napi_value(env: sys::napi_env, v: sys::napi_value) -> napi::Result<Self> {
+        let mut is_promise = false;
+        unsafe { sys::napi_is_promise(env, v, &mut is_promise) };
+        if is_promise {
+            Ok(CallbackOutcome::Pending(unsafe {
+                Promise::from_napi_value(env, v)?
+            }))
+        } else {
+            Ok(CallbackOutcome::Ready(unsafe {
+                UnknownRef::from_napi_value(env, v)?
+            }))
+        }
+    }
+}
+
+/// Why a transaction callback did not commit.
+pub(crate) enum TxFailure {
+    /// The callback threw or rejected: rethrow its own error.
+    Js(napi::Error),
+    Store(StoreError),
+}
+
+impl From<StoreError> for TxFailure {
+    fn from(e: StoreError) -> Self {
+        TxFailure::Store(e)
+    }
+}
+
+/// Run `callback(client)` inside BEGIN … COMMIT on one connection; roll back when it throws.
+pub(crate) fn run_transaction<'env, C>(
+    env: &'env Env,
+    target: &Target,
+    callback: ThreadsafeFunction<C, CallbackOutcome, C, Status, false>,
+    make_client: fn(Target) -> C,
+) -> napi::Result<PromiseRaw<'env, JsOut>>
+where
+    C: 'static + Send + napi::bindgen_prelude::ToNapiValue,
+{
+    let target = target.clone();
+    let fut = async move {
+        let outcome: Result<UnknownRef<false>, TxFailure> = async {
+            // Inside a transaction already: run on it (no nesting), like pg-promise's tx in tx.
+            let (client_target, handle) = match &target {
+                Target::Tx(_) => (target.clone(), None),
+                Target::Pool(store) => {
+                    let h = Arc::new(TxHandle::begin(store.clone()).await?);
+                    (Target::Tx(h.clone()), Some(h))
+                }
+            };
+            let called = callback.call_async_catch(make_client(client_target)).await;
+            let value = match called {
+                Ok(CallbackOutcome::Pending(p)) => p.await,
+                Ok(CallbackOutcome::Ready(v)) => Ok(v),
+                Err(e) => Err(e),
+            };
+            match (value, handle) {
+                (Ok(v), Some(h)) => {
+                    h.commit().await?;
+                    Ok(v)
+                }
+                (Ok(v), None) => Ok(v),
+                (Err(e), Some(h)) => {
+                    let _ = h.rollback().await;
+                    Err(TxFailure::Js(e))
+                }
+                (Err(e), None) => Err(TxFailure::Js(e)),
+            }
+        }
+        .await;
+        Ok::<_, napi::Error>(outcome)
+    };
+    env.spawn_future_with_callback(fut, |env, outcome| match outcome {
+        Ok(v) => Ok(JsOut(unsafe {
+            <UnknownRef<false> as napi::bindgen_prelude::ToNapiValue>::to_napi_value(env.raw(), v)?
+        })),
+        Err(TxFailure::Js(e)) => Err(e),
+        Err(TxFailure::Store(e)) => Err(js_error(env, &e)),
+    })
+}
+
+fn expect_one(r: RawResult) -> Result<Row, StoreError> {
+    let n = r.rows.len();
+    match r.rows.into_iter().next() {
+        Some(row) if n == 1 => Ok(row),
+        _ => Err(StoreError::query(format!(
+            "Expected exactly 1 row, got {n}"
+        ))),
+    }
+}
+
+fn expect_one_or_none(r: RawResult) -> Result<Option<Row>, StoreError> {
+    let n = r.rows.len();
+    if n > 1 {
+        return Err(StoreError::query(format!("Expected 0 or 1 row, got {n}")));
+    }
+    Ok(r.rows.into_iter().next())
+}
+
+fn expect_many(r: RawResult) -> Result<Vec<Row>, StoreError> {
+    if r.rows.is_empty() {
+        return Err(StoreError::query("Expected at least 1 row, got 0"));
+    }
+    Ok(r.rows)
+}
+
+fn out_result(env: &Env, r: RawResult) -> napi::Result<JsOut> {
+    let obj = convert::new_object(env)?;
+    let count = r.row_count;
+    let command = r.command.clone();
+    convert::set(env, obj, "rows", convert::rows(env, r.rows)?.0)?;
+    convert::set(env, obj, "rowCount", convert::number(env, count as f64)?.0)?;
+    convert::set(env, obj, "command", convert::string(env, &command)?.0)?;
+    Ok(JsOut(obj))
+}
+
+type Prep = Result<(String, Vec<Param>), StoreError>;
+
+fn prep(env: &Env, query: Unknown, values: Option<Unknown>) -> Prep {
+    let sql = convert::text(env, query, "query")?;
+    let params = convert::values(env, values)?;
+    Ok((sql, params))
+}
+
+impl DbClient {
+    pub(crate) fn new(target: Target) -> Self {
+        DbClient { target }
+    }
+
+    fn exec<'env, T: Send + 'static>(
+        &self,
+        env: &'env Env,
+        query: Unknown,
+        values: Option<Unknown>,
+        shape: fn(RawResult) -> Result<T, StoreError>,
+        out: fn(&Env, T) -> napi::Result<JsOut>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        let target = self.target.clone();
+        let work = prep(env, query, values).map(|(sql, params)| async move {
+            let mut conn = target.lease().await?;
+            let r = raw::run(target.ctx(), &mut conn, &sql, &params).await?;
+            shape(r)
+        });
+        run(env, work, out)
+    }
+}
+
+#[napi]
+impl DbClient {
+    /// Run a statement, resolve `null`.
+    #[napi(
+        ts_args_type = "query: string, values?: unknown[]",
+        ts_return_type = "Promise<null>"
+    )]
+    pub fn none<'env>(
+        &self,
+        env: &'env Env,
+        query: Unknown,
+        values: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        self.exec(env, query, values, |_| Ok(()), |env, _| convert::null(env))
+    }
+
+    /// Exactly one row, else an `ERR_ADMIN_PG_QUERY` error.
+    #[napi(
+        ts_generic_types = "T = Record<string, any>",
+        ts_args_type = "query: string, values?: unknown[]",
+        ts_return_type = "Promise<T>"
+    )]
+    pub fn one<'env>(
+        &self,
+        env: &'env Env,
+        query: Unknown,
+        values: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        self.exec(env, query, values, expect_one, out_row)
+    }
+
+    /// Zero or one row (`null` for none); more is an error.
+    #[napi(
+        ts_generic_types = "T = Record<string, any>",
+        ts_args_type = "query: string, values?: unknown[]",
+        ts_return_type = "Promise<T | null>"
+    )]
+    pub fn one_or_none<'env>(
+        &self,
+        env: &'env Env,
+        query: Unknown,
+        values: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        self.exec(env, query, values, expect_one_or_none, out_opt_row)
+    }
+
+    /// All rows.
+    #[napi(
+        ts_generic_types = "T = Record<string, any>",
+        ts_args_type = "query: string, values?: unknown[]",
+        ts_return_type = "Promise<T[]>"
+    )]
+    pub fn any<'env>(
+        &self,
+        env: &'env Env,
+        query: Unknown,
+        values: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        self.exec(env, query, values, |r| Ok(r.rows), out_rows)
+    }
+
+    /// All rows (same as `any`).
+    #[napi(
+        ts_generic_types = "T = Record<string, any>",
+        ts_args_type = "query: string, values?: unknown[]",
+        ts_return_type = "Promise<T[]>"
+    )]
+    pub fn many_or_none<'env>(
+        &self,
+        env: &'env Env,
+        query: Unknown,
+        values: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        self.exec(env, query, values, |r| Ok(r.rows), out_rows)
+    }
+
+    /// At least one row, else an error.
+    #[napi(
+        ts_generic_types = "T = Record<string, any>",
+        ts_args_type = "query: string, values?: unknown[]",
+        ts_return_type = "Promise<T[]>"
+    )]
+    pub fn many<'env>(
+        &self,
+        env: &'env Env,
+        query: Unknown,
+        values: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        self.exec(env, query, values, expect_many, out_rows)
+    }
+
+    /// `{ rows, rowCount, command }`, like `pg`'s `QueryResult`.
+    #[napi(
+        ts_generic_types = "T = Record<string, any>",
+        ts_args_type = "query: string, values?: unknown[]",
+        ts_return_type = "Promise<{ rows: T[]; rowCount: number; command: string }>"
+    )]
+    pub fn query<'env>(
+        &self,
+        env: &'env Env,
+        query: Unknown,
+        values: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        self.exec(env, query, values, Ok, out_result)
+    }
+
+    /// Run `callback(t)` in one transaction on one connection: COMMIT when it resolves,
+    /// ROLLBACK (and rethrow) when it throws. Inside a transaction, runs on it.
+    #[napi(
+        ts_generic_types = "T",
+        ts_args_type = "callback: (t: DbClient) => Promise<T> | T",
+        ts_return_type = "Promise<T>"
+    )]
+    pub fn tx<'env>(
+        &self,
+        env: &'env Env,
+        callback: ThreadsafeFunction<DbClient, CallbackOutcome, DbClient, Status, false>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        run_transaction(env, &self.target, callback, DbClient::new)
+    }
+
+    /// `Promise.all` over the given promises (pg-promise's `t.batch`).
+    #[napi(
+        ts_generic_types = "T",
+        ts_args_type = "promises: Promise<T>[]",
+        ts_return_type = "Promise<T[]>"
+    )]
+    pub fn batch<'env>(
+        &self,
+        env: &'env Env,
+        promises: Unknown<'env>,
+    ) -> napi::Result<Unknown<'env>> {
+        let raw = env.raw();
+        unsafe {
+            let mut global = std::ptr::null_mut();
+            let mut promise_ctor = std::ptr::null_mut();
+            let mut all = std::ptr::null_mut();
+            sys::napi_get_global(raw, &mut global);
+            sys::napi_get_named_property(raw, global, c"Promise".as_ptr(), &mut promise_ctor);
+            sys::napi_get_named_property(raw, promise_ctor, c"all".as_ptr(), &mut all);
+            let mut out = std::ptr::null_mut();
+            let args = [promises.value().value];
+            sys::napi_call_function(raw, promise_ctor, all, 1, args.as_ptr(), &mut out);
+            Ok(Unknown::from_raw_unchecked(raw, out))
+        }
+    }
+
+    /// Resolves `undefined`; kept for pg-promise compatibility (connections are managed in Rust).
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn ping<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        let target = self.target.clone();
+        run(
+            env,
+            Ok(async move {
+                let mut conn = target.lease().await?;
+                raw::run(target.ctx(), &mut conn, "SELECT 1", &[])
+                    .await
+                    .map(|_| ())
+            }),
+            out_void,
+        )
+    }
+}

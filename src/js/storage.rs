@@ -1,0 +1,329 @@
+//! `PostgresAdminStorage`: config parsing, init, close, and the handles it gives out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use napi::bindgen_prelude::{within_runtime_if_available, PromiseRaw, Unknown};
+use napi::UnknownRef;
+use napi::{Env, JsValue};
+use napi_derive::napi;
+
+use super::convert::{self, JsOut};
+use super::error::{out_void, run, throw};
+use crate::core::config::{ConnectSource, SslConfig, StorageConfig};
+use crate::core::error::StoreError;
+use crate::core::migrate;
+use crate::core::store::{Store, Target};
+use crate::core::value::Param;
+
+type CoreResult<T> = std::result::Result<T, StoreError>;
+
+fn config_err(msg: impl Into<String>) -> StoreError {
+    StoreError::Config(format!("PostgresAdminStorage: {}", msg.into()))
+}
+
+fn cfg_text(env: &Env, obj: Option<Unknown>, name: &str) -> CoreResult<Option<String>> {
+    match convert::prop(env, obj, name) {
+        None => Ok(None),
+        Some(v) if convert::is_nullish(env, v.value().value) => Ok(None),
+        Some(v) => convert::text(env, v, name)
+            .map(Some)
+            .map_err(|_| config_err(format!("{name} must be a string"))),
+    }
+}
+
+fn cfg_number(env: &Env, obj: Option<Unknown>, name: &str, min: f64) -> CoreResult<Option<f64>> {
+    let v = convert::opt_number(env, convert::prop(env, obj, name), name)
+        .map_err(|_| config_err(format!("{name} must be a number")))?;
+    match v {
+        Some(n) if !n.is_finite() || n.fract() != 0.0 || n < min => Err(config_err(format!(
+            "{name} must be an integer >= {min}, got {n}"
+        ))),
+        other => Ok(other),
+    }
+}
+
+fn cfg_bool(env: &Env, obj: Option<Unknown>, name: &str) -> CoreResult<Option<bool>> {
+    convert::opt_bool(env, convert::prop(env, obj, name), name)
+        .map_err(|_| config_err(format!("{name} must be a boolean")))
+}
+
+/// A PEM given as a string or Buffer (or an array of them, joined).
+fn cfg_pem(env: &Env, obj: Option<Unknown>, name: &str) -> CoreResult<Option<String>> {
+    let Some(v) = convert::prop(env, obj, name) else {
+        return Ok(None);
+    };
+    let bad = || config_err(format!("ssl.{name} must be a string or Buffer"));
+    match convert::param(env, v.value().value, convert::Undefined::Skip).map_err(|_| bad())? {
+        None | Some(Param::Null) => Ok(None),
+        Some(Param::Text(s)) => Ok(Some(s)),
+        Some(Param::Bytes(b)) => String::from_utf8(b).map(Some).map_err(|_| bad()),
+        Some(Param::Array(items)) => {
+            let mut out = String::new();
+            for i in items {
+                match i {
+                    Param::Text(s) => out.push_str(&s),
+                    _ => return Err(bad()),
+                }
+                out.push('\n');
+            }
+            Ok(Some(out))
+        }
+        _ => Err(bad()),
+    }
+}
+
+fn parse_ssl(env: &Env, v: Option<Unknown>) -> CoreResult<Option<SslConfig>> {
+    let Some(v) = v else { return Ok(None) };
+    let raw = v.value().value;
+    if convert::is_nullish(env, raw) {
+        return Ok(None);
+    }
+    match convert::param(env, raw, convert::Undefined::Skip)? {
+        Some(Param::Bool(false)) => Ok(None),
+        Some(Param::Bool(true)) => Ok(Some(SslConfig::default())),
+        _ if convert::is_plain_object(env, raw) => Ok(Some(SslConfig {
+            reject_unauthorized: cfg_bool(env, Some(v), "rejectUnauthorized")?,
+            ca: cfg_pem(env, Some(v), "ca")?,
+            cert: cfg_pem(env, Some(v), "cert")?,
+            key: cfg_pem(env, Some(v), "key")?,
+        })),
+        _ => Err(config_err("ssl must be a boolean or an object")),
+    }
+}
+
+fn host_source(env: &Env, obj: Option<Unknown>, defaults: bool) -> CoreResult<ConnectSource> {
+    let host = cfg_text(env, obj, "host")?;
+    let host = match (host, defaults) {
+        (Some(h), _) => h,
+        (None, true) => "localhost".into(),
+        (None, false) => return Err(config_err("host must be a non-empty string")),
+    };
+    let port = cfg_number(env, obj, "port", 1.0)?.unwrap_or(5432.0);
+    if port > 65535.0 {
+        return Err(config_err("port must be a positive number (1-65535)"));
+    }
+    let user = cfg_text(env, obj, "user")?;
+    let database = match cfg_text(env, obj, "database")? {
+        Some(d) => d,
+        None if defaults => user.clone().unwrap_or_else(|| "postgres".into()),
+        None => return Err(config_err("database must be a non-empty string")),
+    };
+    if let Some(p) = convert::prop(env, obj, "password") {
+        if !convert::is_nullish(env, p.value().value) && convert::text(env, p, "password").is_err()
+        {
+            return Err(config_err("password must be a string"));
+        }
+    }
+    Ok(ConnectSource::Host {
+        host,
+        port: port as u16,
+        database,
+        user,
+        password: cfg_text(env, obj, "password")?,
+    })
+}
+
+struct Parsed {
+    config: StorageConfig,
+    pool_ref: Option<UnknownRef<false>>,
+}
+
+fn parse_config(env: &Env, config: Option<Unknown>) -> CoreResult<Parsed> {
+    let Some(cfg) = config.filter(|c| convert::is_plain_object(env, c.value().value)) else {
+        return Err(config_err(
+            "config must be an object: { connectionString } | { host, port, database, user, password } | { pool }",
+        ));
+    };
+    let obj = Some(cfg);
+    let mut pool_ref = None;
+    let (source, ssl) = if let Some(pool) = convert::prop(env, obj, "pool") {
+        // An existing pg.Pool: read its connection options and open our own connections.
+        if !convert::is_plain_object(env, pool.value().value)
+            && convert::prop(env, Some(pool), "options").is_none()
+        {
+            return Err(config_err("pool must be a pg.Pool instance"));
+        }
+        let Some(options) = convert::prop(env, Some(pool), "options") else {
+            return Err(config_err(
+                "pool must be a pg.Pool instance (it has no options)",
+            ));
+        };
+        pool_ref = Some(
+            unsafe {
+                <UnknownRef<false> as napi::bindgen_prelude::FromNapiValue>::from_napi_value(
+                    env.raw(),
+                    pool.value().value,
+                )
+            }
+            .map_err(|_| config_err("pool cannot be referenced"))?,
+        );
+        let ssl = parse_ssl(env, convert::prop(env, Some(options), "ssl"))?;
+        match cfg_text(env, Some(options), "connectionString")? {
+            Some(url) => (ConnectSource::Url(url), ssl),
+            None => (host_source(env, Some(options), true)?, ssl),
+        }
+    } else if let Some(url) = convert::prop(env, obj, "connectionString") {
+        let url = convert::text(env, url, "connectionString")
+            .map_err(|_| config_err("connectionString must be a non-empty string"))?;
+        (
+            ConnectSource::Url(url),
+            parse_ssl(env, convert::prop(env, obj, "ssl"))?,
+        )
+    } else if convert::prop(env, obj, "host").is_some() {
+        (
+            host_source(env, obj, false)?,
+            parse_ssl(env, convert::prop(env, obj, "ssl"))?,
+        )
+    } else {
+        return Err(config_err(
+            "invalid configuration: expected { connectionString }, { host, port, database, user, password } or { pool }",
+        ));
+    };
+    let mut config = StorageConfig::new(source);
+    config.ssl = ssl;
+    if let Some(s) = cfg_text(env, obj, "schemaName")? {
+        config.schema = s;
+    }
+    config.disable_init = cfg_bool(env, obj, "disableInit")?.unwrap_or(false);
+    config.skip_default_indexes = cfg_bool(env, obj, "skipDefaultIndexes")?.unwrap_or(false);
+    if let Some(max) = cfg_number(env, obj, "max", 1.0)? {
+        config.max_connections = max.min(10_000.0) as u32;
+    }
+    if let Some(ms) = cfg_number(env, obj, "idleTimeoutMillis", 0.0)? {
+        config.idle_timeout = Duration::from_millis(ms as u64);
+    }
+    if let Some(ms) = cfg_number(env, obj, "connectionTimeoutMillis", 0.0)? {
+        // node-postgres: 0 means no timeout.
+        config.connection_timeout = if ms == 0.0 {
+            Duration::from_secs(24 * 3600)
+        } else {
+            Duration::from_millis(ms as u64)
+        };
+    }
+    if let Some(ms) = cfg_number(env, obj, "statementTimeoutMillis", 0.0)? {
+        config.statement_timeout = (ms > 0.0).then(|| Duration::from_millis(ms as u64));
+    }
+    config.application_name = cfg_text(env, obj, "applicationName")?;
+    config.validate()?;
+    Ok(Parsed { config, pool_ref })
+}
+
+/// PostgreSQL storage for MastraAdmin: a drop-in replacement for `@mastra/admin-pg`'s
+/// `PostgresAdminStorage`. Implements the flat `AdminStorage` interface and exposes the
+/// seed's domain objects (`users`, `teams`, …), all over one connection pool.
+#[napi]
+pub struct PostgresAdminStorage {
+    pub(crate) store: Arc<Store>,
+    pool_ref: Option<UnknownRef<false>>,
+}
+
+#[napi]
+impl PostgresAdminStorage {
+    /// Validates the config synchronously (throws `ERR_ADMIN_PG_CONFIG` naming the field);
+    /// no connection is opened until the first call.
+    #[napi(constructor, ts_args_type = "config: PostgresAdminStorageConfig")]
+    pub fn new(env: Env, config: Option<Unknown>) -> napi::Result<Self> {
+        let parsed = parse_config(&env, config).map_err(|e| throw(&env, e))?;
+        let store = within_runtime_if_available(|| Store::connect(&parsed.config))
+            .map_err(|e| throw(&env, e))?;
+        Ok(PostgresAdminStorage {
+            store: Arc::new(store),
+            pool_ref: parsed.pool_ref,
+        })
+    }
+
+    /// Always `'postgres'`.
+    #[napi(getter, js_name = "type", ts_return_type = "'postgres'")]
+    pub fn kind(&self) -> &'static str {
+        "postgres"
+    }
+
+    /// The schema all tables live in.
+    #[napi(getter)]
+    pub fn schema_name(&self) -> String {
+        self.store.ctx.schema.clone()
+    }
+
+    /// Create or upgrade the schema: versioned migrations under an advisory lock, default
+    /// indexes, system roles. Idempotent and safe from many processes at once.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn init<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        let store = self.store.clone();
+        run(
+            env,
+            Ok(async move { migrate::init(&store).await.map(|_| ()) }),
+            out_void,
+        )
+    }
+
+    /// Close every connection (calls still running finish first). Later calls reject with
+    /// `ERR_ADMIN_PG_CLOSED`. A `pg.Pool` passed in the config is left open.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn close<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        let store = self.store.clone();
+        run(
+            env,
+            Ok(async move {
+                store.close().await;
+                Ok(())
+            }),
+            out_void,
+        )
+    }
+
+    /// The raw SQL client (`none, one, oneOrNone, any, manyOrNone, many, query, tx`).
+    #[napi(getter)]
+    pub fn db(&self) -> crate::js::db_client::DbClient {
+        crate::js::db_client::DbClient::new(Target::Pool(self.store.clone()))
+    }
+
+    /// The `pg.Pool` given in the config (`{ pool }`), else `null`: this storage's own
+    /// connections live in Rust.
+    #[napi(getter, ts_return_type = "import('pg').Pool | null")]
+    pub fn raw_pool(&self, env: Env) -> napi::Result<JsOut> {
+        match &self.pool_ref {
+            Some(r) => Ok(JsOut(r.get_value(&env)?.value().value)),
+            None => convert::null(&env),
+        }
+    }
+
+    /// Statements this storage has sent so far (diagnostics: proves round-trip counts).
+    #[napi(getter)]
+    pub fn statement_count(&self) -> f64 {
+        self.store.ctx.statement_count() as f64
+    }
+
+    /// Applied and pending migration versions.
+    #[napi(ts_return_type = "Promise<{ applied: number[]; pending: number[] }>")]
+    pub fn migration_status<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        let store = self.store.clone();
+        run(
+            env,
+            Ok(async move { migrate::status(&store).await }),
+            |env, (applied, pending)| {
+                let obj = convert::new_object(env)?;
+                let list = |v: Vec<i32>| -> napi::Result<napi::sys::napi_value> {
+                    let rows: Vec<crate::core::value::Row> = Vec::new();
+                    let _ = rows;
+                    let arr = convert::rows(env, Vec::new())?.0;
+                    for (i, n) in v.iter().enumerate() {
+                        let num = convert::number(env, *n as f64)?.0;
+                        unsafe { napi::sys::napi_set_element(env.raw(), arr, i as u32, num) };
+                    }
+                    Ok(arr)
+                };
+                convert::set(env, obj, "applied", list(applied)?)?;
+                convert::set(env, obj, "pending", list(pending)?)?;
+                Ok(JsOut(obj))
+            },
+        )
+    }
+}
+
+impl PostgresAdminStorage {
+    /// Where flat methods run: the pool.
+    pub(crate) fn target(&self) -> Target {
+        Target::Pool(self.store.clone())
+    }
+}
