@@ -23,17 +23,17 @@ pub enum StoreError {
     #[error("{0}")]
     NotFound(String),
     #[error("{message}")]
-    UniqueViolation { message: String, pg: PgDetails },
+    UniqueViolation { message: String, pg: Box<PgDetails> },
     #[error("{message}")]
-    ForeignKeyViolation { message: String, pg: PgDetails },
+    ForeignKeyViolation { message: String, pg: Box<PgDetails> },
     #[error("{message}")]
-    CheckViolation { message: String, pg: PgDetails },
+    CheckViolation { message: String, pg: Box<PgDetails> },
     #[error("{0}")]
     NotInitialized(String),
     #[error("{message}")]
-    Connection { message: String, pg: PgDetails },
+    Connection { message: String, pg: Box<PgDetails> },
     #[error("{message}")]
-    Timeout { message: String, pg: PgDetails },
+    Timeout { message: String, pg: Box<PgDetails> },
     #[error("storage is closed: close() was called")]
     Closed,
     #[error("{0}")]
@@ -45,7 +45,7 @@ pub enum StoreError {
     #[error("{0}")]
     SystemRole(String),
     #[error("{message}")]
-    Query { message: String, pg: PgDetails },
+    Query { message: String, pg: Box<PgDetails> },
 }
 
 /// Shorthand used across the core.
@@ -117,7 +117,7 @@ impl StoreError {
     pub fn query(msg: impl fmt::Display) -> Self {
         StoreError::Query {
             message: msg.to_string(),
-            pg: PgDetails::default(),
+            pg: Box::default(),
         }
     }
 
@@ -153,6 +153,7 @@ impl From<sqlx::Error> for StoreError {
                         ..Default::default()
                     },
                 };
+                let pg = Box::new(pg);
                 let message = db.message().to_string();
                 let code = pg.code.clone().unwrap_or_default();
                 match code.as_str() {
@@ -179,24 +180,24 @@ impl From<sqlx::Error> for StoreError {
             E::PoolTimedOut => StoreError::Timeout {
                 message: "timed out waiting for a database connection (connectionTimeoutMillis)"
                     .into(),
-                pg: PgDetails::default(),
+                pg: Box::default(),
             },
             E::PoolClosed => StoreError::Closed,
             E::Io(e) => StoreError::Connection {
                 message: format!("database connection failed: {e}"),
-                pg: PgDetails::default(),
+                pg: Box::default(),
             },
             E::Tls(e) => StoreError::Connection {
                 message: format!("TLS connection to the database failed: {e}"),
-                pg: PgDetails::default(),
+                pg: Box::default(),
             },
             E::Protocol(e) => StoreError::Connection {
                 message: format!("database protocol error: {e}"),
-                pg: PgDetails::default(),
+                pg: Box::default(),
             },
             E::WorkerCrashed => StoreError::Connection {
                 message: "database connection worker crashed".into(),
-                pg: PgDetails::default(),
+                pg: Box::default(),
             },
             E::Configuration(e) => StoreError::Config(format!("invalid connection options: {e}")),
             E::Encode(e) => StoreError::InvalidArgument(format!("cannot encode value: {e}")),

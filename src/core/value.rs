@@ -144,6 +144,38 @@ pub enum Value {
     Timestamp(DateTime<Utc>),
     Bytes(Vec<u8>),
     Array(Vec<Value>),
+    /// A nested record (e.g. a joined row built with `to_jsonb`), keys already camelCased.
+    Object(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// A row serialized by PostgreSQL (`to_jsonb(t)`, `jsonb_agg(t)`) back into a record:
+    /// keys camelCased, `*_at` / `last_health_check` timestamps as dates; JSONB columns inside
+    /// stay plain JSON. Arrays of rows become arrays of records; JSON `null` becomes NULL.
+    pub fn from_json_record(j: serde_json::Value) -> Value {
+        match j {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Array(items) => {
+                Value::Array(items.into_iter().map(Value::from_json_record).collect())
+            }
+            serde_json::Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        let is_time = k.ends_with("_at") || k == "last_health_check";
+                        let v = match v {
+                            serde_json::Value::String(s) if is_time => parse_timestamp(&s)
+                                .map(Value::Timestamp)
+                                .unwrap_or(Value::Text(s)),
+                            serde_json::Value::Null => Value::Null,
+                            other => Value::Json(other),
+                        };
+                        (to_camel(&k), v)
+                    })
+                    .collect(),
+            ),
+            other => Value::Json(other),
+        }
+    }
 }
 
 /// One row: shared column names (already in their output spelling) and the values.
@@ -160,6 +192,18 @@ impl Row {
             .iter()
             .position(|c| c == name)
             .map(|i| &self.values[i])
+    }
+
+    /// Replace a JSON column holding PostgreSQL-serialized rows with records
+    /// (see `Value::from_json_record`). A missing column is left alone.
+    pub fn records_from_json(&mut self, name: &str) {
+        if let Some(i) = self.columns.iter().position(|c| c == name) {
+            let v = std::mem::replace(&mut self.values[i], Value::Null);
+            self.values[i] = match v {
+                Value::Json(j) => Value::from_json_record(j),
+                other => other,
+            };
+        }
     }
 
     /// A text column, if it is text.
@@ -944,6 +988,17 @@ fn encode_numeric(text: &str) -> std::result::Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_records_get_dates_and_camel_keys() {
+        let j = serde_json::json!([{"key": "A", "is_secret": true, "created_at": "2024-01-02T03:04:05.123456+00:00", "meta": {"x_y": 1}}]);
+        let Value::Array(items) = Value::from_json_record(j) else { panic!() };
+        let Value::Object(fields) = &items[0] else { panic!() };
+        assert!(fields.iter().any(|(k, _)| k == "key"));
+        assert!(fields.iter().any(|(k, v)| k == "createdAt" && matches!(v, Value::Timestamp(_))));
+        assert!(fields.iter().any(|(k, v)| k == "isSecret" && *v == Value::Json(serde_json::json!(true))));
+        assert!(fields.iter().any(|(k, v)| k == "meta" && *v == Value::Json(serde_json::json!({"x_y": 1}))));
+    }
 
     #[test]
     fn camel_case_follows_the_seed() {

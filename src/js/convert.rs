@@ -104,6 +104,14 @@ fn value(env: &Env, val: &Value) -> napi::Result<sys::napi_value> {
                 call!(sys::napi_set_element(raw, v, i as u32, e), "array element");
             }
         }
+        Value::Object(fields) => {
+            call!(sys::napi_create_object(raw, &mut v), "object");
+            for (k, item) in fields {
+                let key = string(env, k)?.0;
+                let e = value(env, item)?;
+                call!(sys::napi_set_property(raw, v, key, e), "property");
+            }
+        }
     }
     Ok(v)
 }

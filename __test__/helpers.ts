@@ -1,0 +1,100 @@
+// Shared test helpers: the provided database URL, per-test schemas, side-channel pg clients,
+// storages that clean up after themselves, and child node processes.
+/// <reference path="./setup/global-setup.ts" /> -- declares inject('databaseUrl')'s type
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { PostgresAdminStorage } from '../index.js';
+
+// vitest gives test modules __dirname/__filename; unlike import.meta they type-check whether
+// tsc treats this file as ESM or (package without "type": "module") CommonJS.
+const repoRoot = path.resolve(__dirname, '..');
+
+/** URL of the test database (DATABASE_URL, or the embedded server started by global setup). */
+export function databaseUrl(): string {
+  return inject('databaseUrl');
+}
+
+let schemaCounter = 0;
+/** A fresh lowercase SQL identifier, unique per call (and per process), e.g. `t_4f2a_1_9c0e11ab`. */
+export function randomSchema(prefix = 't'): string {
+  if (!/^[a-z_][a-z0-9_]{0,30}$/.test(prefix)) throw new Error(`bad schema prefix: ${prefix}`);
+  schemaCounter += 1;
+  return `${prefix}_${process.pid.toString(36)}_${schemaCounter}_${randomBytes(4).toString('hex')}`;
+}
+
+/** A connected `pg.Client` for assertions from the side; the caller ends it. */
+export async function pgClient(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl() });
+  await client.connect();
+  return client;
+}
+
+/** Drops a schema and everything in it (no error when it does not exist). */
+export async function dropSchema(name: string): Promise<void> {
+  const client = await pgClient();
+  try {
+    await client.query(`drop schema if exists ${client.escapeIdentifier(name)} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+type StorageClass = typeof PostgresAdminStorage;
+type StorageConfig = ConstructorParameters<StorageClass>[0];
+
+let storageClass: StorageClass | undefined;
+/** Loads the napi binding on first use, so harness tests run before the addon is built. */
+function loadStorageClass(): StorageClass {
+  storageClass ??= (createRequire(__filename)('../index.js') as { PostgresAdminStorage: StorageClass })
+    .PostgresAdminStorage;
+  return storageClass;
+}
+
+const created: { storage: PostgresAdminStorage; schemaName: string }[] = [];
+
+/**
+ * A storage on the test database in a fresh random schema (not yet `init()`ed). `opts` override
+ * anything; given `pool` or `host`, no `connectionString` is added. Call `cleanupStorages()` in
+ * `afterAll`.
+ */
+export function createStorage(opts: Record<string, unknown> = {}): PostgresAdminStorage {
+  const Storage = loadStorageClass();
+  const schemaName = (opts.schemaName as string | undefined) ?? randomSchema();
+  const connection = 'pool' in opts || 'host' in opts ? {} : { connectionString: databaseUrl() };
+  const storage = new Storage({ ...connection, schemaName, ...opts } as StorageConfig);
+  created.push({ storage, schemaName });
+  return storage;
+}
+
+/** Closes every storage made by `createStorage` and drops its schema. */
+export async function cleanupStorages(): Promise<void> {
+  const all = created.splice(0);
+  // close() may reject if a test already closed the storage; that is fine here.
+  await Promise.allSettled(all.map(async ({ storage }) => storage.close()));
+  for (const { schemaName } of all) await dropSchema(schemaName);
+}
+
+/** Runs `node scriptPath ...args` from the repo root with DATABASE_URL set; never rejects on exit code. */
+export function runNode(
+  scriptPath: string,
+  args: string[] = [],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [scriptPath, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
