@@ -236,7 +236,7 @@ async fn migrate_locked(
             .collect::<Vec<_>>(),
     )?;
     let mut report = InitReport::default();
-    let mut done: Vec<i32> = applied.iter().map(|(v, _)| *v).collect();
+    let done: Vec<i32> = applied.iter().map(|(v, _)| *v).collect();
     if done.is_empty() {
         // A schema the TypeScript adapter created: its tables are our version 1.
         let existing: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
@@ -244,21 +244,9 @@ async fn migrate_locked(
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| fail("detecting an existing schema", e.into()))?;
-        if existing.is_some() {
-            let first = &MIGRATIONS[0];
-            sqlx::query(AssertSqlSafe(format!(
-                "INSERT INTO {}.{} (version, name, checksum, adopted) VALUES ($1, $2, $3, true)",
-                ctx.quoted, RECORD_TABLE
-            )))
-            .bind(first.version)
-            .bind(first.name)
-            .bind(first.checksum())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| fail("adopting", e.into()))?;
-            done.push(first.version);
-            report.adopted = true;
-        }
+        // Version 1 is re-run on it (every statement is IF NOT EXISTS), which repairs a
+        // partial schema without touching rows; it is recorded as adopted.
+        report.adopted = existing.is_some();
     }
     for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
         let step = format!("migration {:04}_{}", m.version, m.name);
@@ -267,12 +255,13 @@ async fn migrate_locked(
             .await
             .map_err(|e| fail(&step, e.into()))?;
         sqlx::query(AssertSqlSafe(format!(
-            "INSERT INTO {}.{} (version, name, checksum) VALUES ($1, $2, $3)",
+            "INSERT INTO {}.{} (version, name, checksum, adopted) VALUES ($1, $2, $3, $4)",
             ctx.quoted, RECORD_TABLE
         )))
         .bind(m.version)
         .bind(m.name)
         .bind(m.checksum())
+        .bind(report.adopted && m.version == 1)
         .execute(&mut *tx)
         .await
         .map_err(|e| fail(&step, e.into()))?;

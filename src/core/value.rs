@@ -992,12 +992,22 @@ mod tests {
     #[test]
     fn json_records_get_dates_and_camel_keys() {
         let j = serde_json::json!([{"key": "A", "is_secret": true, "created_at": "2024-01-02T03:04:05.123456+00:00", "meta": {"x_y": 1}}]);
-        let Value::Array(items) = Value::from_json_record(j) else { panic!() };
-        let Value::Object(fields) = &items[0] else { panic!() };
+        let Value::Array(items) = Value::from_json_record(j) else {
+            panic!()
+        };
+        let Value::Object(fields) = &items[0] else {
+            panic!()
+        };
         assert!(fields.iter().any(|(k, _)| k == "key"));
-        assert!(fields.iter().any(|(k, v)| k == "createdAt" && matches!(v, Value::Timestamp(_))));
-        assert!(fields.iter().any(|(k, v)| k == "isSecret" && *v == Value::Json(serde_json::json!(true))));
-        assert!(fields.iter().any(|(k, v)| k == "meta" && *v == Value::Json(serde_json::json!({"x_y": 1}))));
+        assert!(fields
+            .iter()
+            .any(|(k, v)| k == "createdAt" && matches!(v, Value::Timestamp(_))));
+        assert!(fields
+            .iter()
+            .any(|(k, v)| k == "isSecret" && *v == Value::Json(serde_json::json!(true))));
+        assert!(fields
+            .iter()
+            .any(|(k, v)| k == "meta" && *v == Value::Json(serde_json::json!({"x_y": 1}))));
     }
 
     #[test]
