@@ -66,6 +66,10 @@ fn panic_error(payload: Box<dyn std::any::Any + Send>) -> StoreError {
 ///
 /// `prep` is the synchronous part (argument conversion): its error rejects the Promise
 /// instead of throwing, so every failure reaches the caller the same way.
+///
+/// Completions come back to the JS thread through one long-lived threadsafe function per
+/// JS thread (see `completions`), not one per call: the hot path creates a promise, spawns a
+/// task, and later resolves the promise, nothing more.
 pub fn run<'env, T, Fut>(
     env: &'env Env,
     prep: Result<Fut, StoreError>,
@@ -75,7 +79,16 @@ where
     T: Send + 'static,
     Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
 {
-    let fut = async move {
+    let raw = env.raw();
+    let mut deferred = ptr::null_mut();
+    let mut promise = ptr::null_mut();
+    if unsafe { sys::napi_create_promise(raw, &mut deferred, &mut promise) } != sys::Status::napi_ok
+    {
+        return Err(napi::Error::from_reason("cannot create a Promise"));
+    }
+    let sender = completions::sender(env)?;
+    let deferred = completions::Deferred(deferred);
+    let task = async move {
         let res = match prep {
             Ok(fut) => match AssertUnwindSafe(fut).catch_unwind().await {
                 Ok(r) => r,
@@ -83,12 +96,152 @@ where
             },
             Err(e) => Err(e),
         };
-        Ok::<_, napi::Error>(res)
+        sender.send(Box::new(move |env: &Env| {
+            let settled = match res {
+                Ok(v) => out(env, v).map_err(|e| napi_error_value(env, e)),
+                Err(e) => Err(napi_error_value(env, js_error(env, &e))),
+            };
+            deferred.settle(env, settled);
+        }));
     };
-    env.spawn_future_with_callback(fut, move |env, res| match res {
-        Ok(v) => out(env, v),
-        Err(e) => Err(js_error(env, &e)),
-    })
+    napi::bindgen_prelude::spawn(task);
+    Ok(PromiseRaw::new(raw, promise))
+}
+
+/// A napi error as the JS value to reject with (our coded error objects pass through as is).
+fn napi_error_value(env: &Env, e: napi::Error) -> JsOut {
+    JsOut(unsafe { napi::JsError::from(e).into_value(env.raw()) })
+}
+
+/// One threadsafe function per JS thread carries every finished call back to that thread.
+/// It keeps the event loop alive only while calls are pending, so a process with nothing in
+/// flight exits by itself.
+pub(crate) mod completions {
+    use std::cell::{Cell, RefCell};
+    use std::ffi::c_void;
+    use std::ptr;
+
+    use napi::{sys, Env};
+
+    use super::JsOut;
+
+    /// Work to run on the JS thread: settle one promise.
+    pub type Completion = Box<dyn FnOnce(&Env) + Send>;
+
+    /// A `napi_deferred`, settled exactly once on the JS thread that made it.
+    pub struct Deferred(pub sys::napi_deferred);
+    // SAFETY: the pointer is only dereferenced by N-API on the owning JS thread (in `settle`,
+    // called from the threadsafe function's JS-thread callback).
+    unsafe impl Send for Deferred {}
+
+    impl Deferred {
+        /// Resolve with `Ok`, reject with `Err(error object)`.
+        pub fn settle(self, env: &Env, result: Result<JsOut, JsOut>) {
+            unsafe {
+                match result {
+                    Ok(v) => sys::napi_resolve_deferred(env.raw(), self.0, v.0),
+                    Err(e) => sys::napi_reject_deferred(env.raw(), self.0, e.0),
+                };
+            }
+        }
+    }
+
+    /// The sending side, held by a running task.
+    pub struct Sender(sys::napi_threadsafe_function);
+    // SAFETY: napi_call_threadsafe_function may be called from any thread.
+    unsafe impl Send for Sender {}
+
+    impl Sender {
+        pub fn send(self, c: Completion) {
+            let data = Box::into_raw(Box::new(c)) as *mut c_void;
+            let status = unsafe {
+                sys::napi_call_threadsafe_function(
+                    self.0,
+                    data,
+                    sys::ThreadsafeFunctionCallMode::nonblocking,
+                )
+            };
+            if status != sys::Status::napi_ok {
+                // The environment is going away: nobody is left to settle the promise.
+                drop(unsafe { Box::from_raw(data as *mut Completion) });
+            }
+        }
+    }
+
+    thread_local! {
+        static TSFN: Cell<sys::napi_threadsafe_function> = const { Cell::new(ptr::null_mut()) };
+        static PENDING: Cell<usize> = const { Cell::new(0) };
+        static ENV: RefCell<Option<sys::napi_env>> = const { RefCell::new(None) };
+    }
+
+    unsafe extern "C" fn call_js(
+        env: sys::napi_env,
+        _f: sys::napi_value,
+        _ctx: *mut c_void,
+        data: *mut c_void,
+    ) {
+        let completion = unsafe { Box::from_raw(data as *mut Completion) };
+        if env.is_null() {
+            return; // environment torn down
+        }
+        let left = PENDING.with(|p| {
+            let n = p.get().saturating_sub(1);
+            p.set(n);
+            n
+        });
+        let env = Env::from_raw(env);
+        completion(&env);
+        if left == 0 {
+            let tsfn = TSFN.with(Cell::get);
+            unsafe { sys::napi_unref_threadsafe_function(env.raw(), tsfn) };
+        }
+    }
+
+    /// A sender for one call; counts it as pending (keeps the loop alive until it lands).
+    pub fn sender(env: &Env) -> napi::Result<Sender> {
+        let raw = env.raw();
+        let mut tsfn = TSFN.with(Cell::get);
+        let same_env = ENV.with(|e| *e.borrow() == Some(raw));
+        if tsfn.is_null() || !same_env {
+            let mut name = ptr::null_mut();
+            unsafe {
+                sys::napi_create_string_utf8(raw, c"admin-pg-native".as_ptr(), 15, &mut name);
+            }
+            let status = unsafe {
+                sys::napi_create_threadsafe_function(
+                    raw,
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                    name,
+                    0,
+                    1,
+                    ptr::null_mut(),
+                    None,
+                    ptr::null_mut(),
+                    Some(call_js),
+                    &mut tsfn,
+                )
+            };
+            if status != sys::Status::napi_ok {
+                return Err(napi::Error::from_reason(
+                    "cannot create the completion channel",
+                ));
+            }
+            unsafe { sys::napi_unref_threadsafe_function(raw, tsfn) };
+            TSFN.with(|c| c.set(tsfn));
+            ENV.with(|e| *e.borrow_mut() = Some(raw));
+            PENDING.with(|p| p.set(0));
+        }
+        let was = PENDING.with(|p| {
+            let n = p.get();
+            p.set(n + 1);
+            n
+        });
+        if was == 0 {
+            unsafe { sys::napi_ref_threadsafe_function(raw, tsfn) };
+        }
+        Ok(Sender(tsfn))
+    }
 }
 
 /// Throw a coded error synchronously (constructors only).
