@@ -103,6 +103,16 @@ export interface PoolInstanceConfig extends PostgresAdminBaseConfig {
 }
 export type PostgresAdminStorageConfig = PoolInstanceConfig | ConnectionStringConfig | HostConfig
 
+/** How a domain class is built on its own (the seed's `PgDomainConfig`). */
+export interface PgDomainConfig {
+  /** A `DbClient` (`storage.db`): share that storage's connections. */
+  client?: DbClient
+  /** A `pg.Pool`: open our own connections with its options. */
+  pool?: import('pg').Pool
+  schemaName?: string
+  skipDefaultIndexes?: boolean
+}
+
 /** `{ page, perPage }` of the flat list methods (defaults 1 and 20). */
 export interface PaginationParams {
   page?: number
@@ -291,6 +301,8 @@ export declare class PostgresAdminStorage {
 
 /** The seed's `UsersPG` domain object (`storage.users`). */
 export declare class UsersPG {
+  /** `new UsersPG({ client: storage.db })` or `new UsersPG({ pool, schemaName })`, as in the seed. */
+  constructor(config: PgDomainConfig)
   /**
    * Create a user; `id` is generated when not given. Duplicate email →
    * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.

@@ -103,6 +103,16 @@ export interface PoolInstanceConfig extends PostgresAdminBaseConfig {
 }
 export type PostgresAdminStorageConfig = PoolInstanceConfig | ConnectionStringConfig | HostConfig
 
+/** How a domain class is built on its own (the seed's `PgDomainConfig`). */
+export interface PgDomainConfig {
+  /** A `DbClient` (`storage.db`): share that storage's connections. */
+  client?: DbClient
+  /** A `pg.Pool`: open our own connections with its options. */
+  pool?: import('pg').Pool
+  schemaName?: string
+  skipDefaultIndexes?: boolean
+}
+
 /** `{ page, perPage }` of the flat list methods (defaults 1 and 20). */
 export interface PaginationParams {
   page?: number

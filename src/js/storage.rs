@@ -321,6 +321,38 @@ impl PostgresAdminStorage {
     }
 }
 
+/// The target of a domain class built on its own, from the seed's `PgDomainConfig`:
+/// `{ client }` (a `DbClient`, e.g. `storage.db`: share that storage's pool, or its
+/// transaction) or `{ pool, schemaName? }` (a `pg.Pool`: a pool of our own with its options).
+pub(crate) fn domain_target(
+    env: &Env,
+    config: Option<Unknown>,
+    class: &str,
+) -> napi::Result<Target> {
+    if let Some(client) = convert::prop(env, config, "client") {
+        let instance = unsafe {
+            <napi::bindgen_prelude::ClassInstance<crate::js::db_client::DbClient> as napi::bindgen_prelude::FromNapiValue>::from_napi_value(
+                env.raw(),
+                client.value().value,
+            )
+        }
+        .map_err(|_| throw(env, StoreError::Config(format!("{class}: client must be a DbClient (storage.db)"))))?;
+        return Ok(instance.target.clone());
+    }
+    if convert::prop(env, config, "pool").is_some() {
+        let parsed = parse_config(env, config).map_err(|e| throw(env, e))?;
+        let store = within_runtime_if_available(|| Store::connect(&parsed.config))
+            .map_err(|e| throw(env, e))?;
+        return Ok(Target::Pool(Arc::new(store)));
+    }
+    Err(throw(
+        env,
+        StoreError::Config(format!(
+            "{class}: config must have a client (storage.db) or a pool (pg.Pool)"
+        )),
+    ))
+}
+
 impl PostgresAdminStorage {
     /// Where flat methods run: the pool.
     pub(crate) fn target(&self) -> Target {

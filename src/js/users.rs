@@ -20,6 +20,14 @@ pub struct UsersPG {
 
 #[napi]
 impl UsersPG {
+    /// `new UsersPG({ client: storage.db })` or `new UsersPG({ pool, schemaName })`, as in the seed.
+    #[napi(constructor, ts_args_type = "config: PgDomainConfig")]
+    pub fn new(env: Env, config: Option<Unknown>) -> napi::Result<Self> {
+        Ok(UsersPG {
+            target: super::storage::domain_target(&env, config, "UsersPG")?,
+        })
+    }
+
     /// Create a user; `id` is generated when not given. Duplicate email →
     /// `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
     #[napi(ts_args_type = "data: NewUser", ts_return_type = "Promise<User>")]
