@@ -148,22 +148,30 @@ impl Store {
         }
     }
 
+    /// Map an acquire failure: a time-out with no live connection at all means the server
+    /// could not be reached (sqlx retries refused connections until the deadline).
+    fn acquire_error(&self, e: sqlx::Error) -> StoreError {
+        if matches!(e, sqlx::Error::PoolTimedOut) && self.pool.size() == 0 {
+            return self.connection_context(StoreError::Connection {
+                message:
+                    "no connection could be established before connectionTimeoutMillis elapsed"
+                        .into(),
+                pg: Box::default(),
+            });
+        }
+        self.connection_context(e.into())
+    }
+
     /// A connection from the pool.
     pub async fn acquire(&self) -> Result<PoolConnection<Postgres>> {
         self.check_open()?;
-        self.pool
-            .acquire()
-            .await
-            .map_err(|e| self.connection_context(e.into()))
+        self.pool.acquire().await.map_err(|e| self.acquire_error(e))
     }
 
     /// A transaction on a pooled connection.
     pub async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
         self.check_open()?;
-        self.pool
-            .begin()
-            .await
-            .map_err(|e| self.connection_context(e.into()))
+        self.pool.begin().await.map_err(|e| self.acquire_error(e))
     }
 
     /// Refuse new work, let running calls finish, close every connection.
