@@ -835,9 +835,11 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.AdminPgDb = nativeBinding.AdminPgDb
 module.exports.AdminPgDB = nativeBinding.AdminPgDB
+module.exports.BuildsPG = nativeBinding.BuildsPG
 module.exports.DbClient = nativeBinding.DbClient
+module.exports.DeploymentsPG = nativeBinding.DeploymentsPG
 module.exports.PostgresAdminStorage = nativeBinding.PostgresAdminStorage
-module.exports.UsersPg = nativeBinding.UsersPg
+module.exports.RoutesPG = nativeBinding.RoutesPG
+module.exports.RunningServersPG = nativeBinding.RunningServersPG
 module.exports.UsersPG = nativeBinding.UsersPG
