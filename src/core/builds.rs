@@ -231,13 +231,16 @@ pub async fn enqueue(
 /// Claim the oldest queued build: it comes back as `building` with `started_at` set. Rows
 /// other workers are claiming at this instant are skipped, not waited for. `None` when
 /// nothing is queued (or every queued build is being claimed right now).
+///
+/// The outer UPDATE needs no `status = 'queued'` check: the subquery re-checks it on the
+/// newest row version while locking, and holds the lock until commit. (Adding it would also
+/// lead the planner to find the row by a full scan of the queue index instead of the key.)
 pub async fn dequeue(ctx: &Ctx, conn: &mut PgConnection) -> Result<Option<Row>> {
     let row = ctx
         .query(
             "UPDATE {s}.admin_builds SET status = 'building', started_at = now() \
              WHERE id = (SELECT id FROM {s}.admin_builds WHERE status = 'queued' \
                          ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-               AND status = 'queued' \
              RETURNING *",
         )
         .fetch_optional(&mut *conn)
@@ -258,7 +261,7 @@ pub async fn dequeue_batch(ctx: &Ctx, conn: &mut PgConnection, n: i64) -> Result
                ORDER BY queued_at, id LIMIT $1 FOR UPDATE SKIP LOCKED \
              ), claimed AS ( \
                UPDATE {s}.admin_builds b SET status = 'building', started_at = now() \
-               FROM next WHERE b.id = next.id AND b.status = 'queued' \
+               FROM next WHERE b.id = next.id \
                RETURNING b.* \
              ) \
              SELECT * FROM claimed ORDER BY queued_at, id",

@@ -22,11 +22,9 @@ fn build_not_found(id: &str) -> StoreError {
 
 /// The optional `errorMessage` argument: `undefined` keeps the stored one, a string or `null`
 /// sets it.
-fn error_message_arg(env: &Env, v: Option<Unknown>) -> CoreResult<ErrorMessage> {
-    let Some(u) = v else {
-        return Ok(ErrorMessage::Keep);
-    };
-    match convert::param(env, u.value().value, convert::Undefined::Skip)? {
+/// (Taken as a plain `Unknown`: napi would fold `null` into `None` for an `Option`.)
+fn error_message_arg(env: &Env, v: Unknown) -> CoreResult<ErrorMessage> {
+    match convert::param(env, v.value().value, convert::Undefined::Skip)? {
         None => Ok(ErrorMessage::Keep),
         Some(crate::core::value::Param::Null) => Ok(ErrorMessage::Set(None)),
         Some(crate::core::value::Param::Text(s)) => Ok(ErrorMessage::Set(Some(s))),
@@ -102,7 +100,7 @@ impl BuildsPG {
         env: &'env Env,
         id: Unknown,
         status: Unknown,
-        error_message: Option<Unknown>,
+        error_message: Unknown,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = (|| {
@@ -400,7 +398,7 @@ impl PostgresAdminStorage {
         env: &'env Env,
         id: Unknown,
         status: Unknown,
-        error_message: Option<Unknown>,
+        error_message: Unknown,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target();
         let work = (|| {
