@@ -836,6 +836,10 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.AdminPgDB = nativeBinding.AdminPgDB
+module.exports.BuildsPG = nativeBinding.BuildsPG
 module.exports.DbClient = nativeBinding.DbClient
+module.exports.DeploymentsPG = nativeBinding.DeploymentsPG
 module.exports.PostgresAdminStorage = nativeBinding.PostgresAdminStorage
+module.exports.RoutesPG = nativeBinding.RoutesPG
+module.exports.RunningServersPG = nativeBinding.RunningServersPG
 module.exports.UsersPG = nativeBinding.UsersPG

@@ -164,3 +164,95 @@ export type NewUser = Omit<User, 'id' | 'createdAt' | 'updatedAt' | 'name' | 'av
   createdAt?: Date
   updatedAt?: Date
 }
+
+/** One entry of `Deployment.envVarOverrides` (stored as a JSON array). */
+export interface DeploymentEnvVarOverride {
+  key: string
+  encryptedValue: string
+  isSecret: boolean
+}
+export interface Deployment {
+  id: string
+  projectId: string
+  type: DeploymentType
+  branch: string
+  slug: string
+  status: DeploymentStatus
+  currentBuildId: string | null
+  publicUrl: string | null
+  internalHost: string | null
+  internalPort: number | null
+  envVarOverrides: DeploymentEnvVarOverride[]
+  autoShutdown: boolean
+  expiresAt: Date | null
+  createdAt: Date
+  updatedAt: Date
+}
+/** `createDeployment` input: `id` optional (generated when missing), other columns default. */
+export type NewDeployment = Pick<Deployment, 'projectId' | 'type' | 'branch' | 'slug'> &
+  Partial<Omit<Deployment, 'projectId' | 'type' | 'branch' | 'slug'>>
+
+export interface Build {
+  id: string
+  deploymentId: string
+  trigger: BuildTrigger
+  triggeredBy: string
+  commitSha: string | null
+  commitMessage: string | null
+  status: BuildStatus
+  logs: string
+  logPath: string | null
+  errorMessage: string | null
+  queuedAt: Date
+  startedAt: Date | null
+  completedAt: Date | null
+  createdAt: Date
+}
+/** `createBuild` input: `id` optional; `status` defaults to `queued`, `queuedAt` to now. */
+export type NewBuild = Pick<Build, 'deploymentId' | 'trigger' | 'triggeredBy'> &
+  Partial<Omit<Build, 'deploymentId' | 'trigger' | 'triggeredBy'>>
+
+export interface RunningServer {
+  id: string
+  deploymentId: string
+  buildId: string
+  processId: number | null
+  containerId: string | null
+  host: string
+  port: number
+  healthStatus: HealthStatus
+  lastHealthCheck: Date | null
+  memoryUsageMb: number | null
+  cpuPercent: number | null
+  startedAt: Date
+  stoppedAt: Date | null
+}
+/** `registerServer` / `createRunningServer` input: `id` optional; `healthStatus` defaults to `starting`, `startedAt` to now. */
+export type NewRunningServer = Pick<RunningServer, 'deploymentId' | 'buildId' | 'host' | 'port'> &
+  Partial<Omit<RunningServer, 'deploymentId' | 'buildId' | 'host' | 'port'>>
+/** Metrics of `updateHealthStatus`: absent keys are left alone, `null` clears. */
+export interface ServerMetrics {
+  memoryUsageMb?: number | null
+  cpuPercent?: number | null
+}
+
+/** The seed's route configuration (`createRoute` also takes `publicUrl`). */
+export interface RouteConfig {
+  deploymentId: string
+  projectId: string
+  subdomain: string
+  targetHost: string
+  targetPort: number
+  /** Default true. */
+  tls?: boolean
+}
+/** What the routes domain returns (the seed's `RouteInfo`). */
+export interface RouteInfo {
+  routeId: string
+  deploymentId: string
+  publicUrl: string
+  status: RouteStatus
+  createdAt: Date
+  /** Absent until the route has been health-checked. */
+  lastHealthCheck?: Date
+}

@@ -1,12 +1,16 @@
 //! The storage engine. Knows PostgreSQL, never napi.
 #![forbid(unsafe_code)]
 
+pub mod builds;
 pub mod config;
+pub mod deployments;
 pub mod error;
 pub mod generic;
 pub mod migrate;
 pub mod page;
 pub mod raw;
+pub mod routes;
+pub mod servers;
 pub mod store;
 pub mod tables;
 pub mod users;

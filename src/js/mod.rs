@@ -16,9 +16,13 @@ macro_rules! with_conn {
 }
 
 pub mod admin_pg_db;
+pub mod builds;
 pub mod constants;
 pub mod convert;
 pub mod db_client;
+pub mod deployments;
 pub mod error;
+pub mod routes;
+pub mod servers;
 pub mod storage;
 pub mod users;
