@@ -164,6 +164,9 @@ impl From<sqlx::Error> for StoreError {
                     "57014" | "55P03" => StoreError::Timeout { message, pg },
                     // invalid_schema_name / undefined_table in our own schema: not initialized
                     // is decided by the caller that knows the schema; here it is a query error.
+                    // protocol_violation: a malformed message (e.g. a value the server could
+                    // not read), not a broken connection.
+                    "08P01" => StoreError::Query { message, pg },
                     c if c.starts_with("08")
                         || c == "57P01"
                         || c == "57P02"

@@ -34,9 +34,16 @@ pub enum SqlType {
     Date,
     Bytea,
     Void,
+    Interval,
+    Time,
+    Inet,
     Array(Box<SqlType>),
     Other(u32),
 }
+
+/// OIDs from here on are user-defined types (enums, domains, extension types such as citext),
+/// whose binary form is their text for the types people bind from JS.
+const FIRST_USER_OID: u32 = 16_384;
 
 impl SqlType {
     /// The type for a PostgreSQL type OID.
@@ -76,6 +83,10 @@ impl SqlType {
             1115 => Array(Box::new(Timestamp)),
             1182 => Array(Box::new(Date)),
             1001 => Array(Box::new(Bytea)),
+            1186 => Interval,
+            1083 => Time,
+            869 | 650 => Inet,
+            1187 => Array(Box::new(Interval)),
             other => Other(other),
         }
     }
@@ -101,6 +112,9 @@ impl SqlType {
             Date => 1082,
             Bytea => 17,
             Void => 2278,
+            Interval => 1186,
+            Time => 1083,
+            Inet => 869,
             Array(inner) => match **inner {
                 Bool => 1000,
                 Int2 => 1005,
@@ -378,7 +392,15 @@ pub fn decode_binary(ty: &SqlType, b: &[u8]) -> std::result::Result<Value, Strin
         T::Float4 => Value::Float(f32::from_be_bytes(be(b)?) as f64),
         T::Float8 => Value::Float(f64::from_be_bytes(be(b)?)),
         T::Numeric => Value::Text(decode_numeric(b)?),
-        T::Text | T::Other(_) => Value::Text(String::from_utf8_lossy(b).into_owned()),
+        T::Text => Value::Text(String::from_utf8_lossy(b).into_owned()),
+        T::Other(oid) if *oid >= FIRST_USER_OID => {
+            Value::Text(String::from_utf8_lossy(b).into_owned())
+        }
+        // A built-in type we have no decoder for: its binary form, untouched.
+        T::Other(_) => Value::Bytes(b.to_vec()),
+        T::Interval => Value::Text(decode_interval(b)?),
+        T::Time => Value::Text(format_time_of_day(i64::from_be_bytes(be(b)?))),
+        T::Inet => Value::Text(decode_inet(b)?),
         T::Uuid => Value::Text(
             uuid::Uuid::from_slice(b)
                 .map_err(|e| e.to_string())?
@@ -814,6 +836,34 @@ fn encode_bytes(
             };
             encode_numeric(&text)?
         }
+        T::Other(oid) if *oid < FIRST_USER_OID => {
+            return Err(
+                "no binary encoder for this type: cast the parameter from text in the SQL (e.g. $1::text::mytype)"
+                    .into(),
+            )
+        }
+        T::Interval => match p {
+            Param::Text(s) => encode_interval(s)?,
+            Param::Number(n) if n.is_finite() => {
+                // Seconds, like `make_interval(secs => n)`.
+                let mut out = ((n * 1e6).round() as i64).to_be_bytes().to_vec();
+                out.extend_from_slice(&0i32.to_be_bytes());
+                out.extend_from_slice(&0i32.to_be_bytes());
+                out
+            }
+            _ => return Err("expected an interval string such as '1 hour 30 minutes'".into()),
+        },
+        T::Time => match p {
+            Param::Text(s) => parse_time_of_day(s)
+                .ok_or("expected a time of day such as 13:45:00")?
+                .to_be_bytes()
+                .to_vec(),
+            _ => return Err("expected a time of day string".into()),
+        },
+        T::Inet => match p {
+            Param::Text(s) => encode_inet(s)?,
+            _ => return Err("expected an IP address string".into()),
+        },
         T::Text | T::Other(_) => match p {
             Param::Text(s) => s.as_bytes().to_vec(),
             Param::Number(n) => js_number_text(*n).into_bytes(),
@@ -985,6 +1035,149 @@ fn encode_numeric(text: &str) -> std::result::Result<Vec<u8>, String> {
     Ok(out)
 }
 
+fn format_time_of_day(micros: i64) -> String {
+    let (h, rem) = (micros / 3_600_000_000, micros % 3_600_000_000);
+    let (m, rem) = (rem / 60_000_000, rem % 60_000_000);
+    let (sec, frac) = (rem / 1_000_000, rem % 1_000_000);
+    let mut out = format!("{h:02}:{m:02}:{sec:02}");
+    if frac != 0 {
+        let f = format!("{frac:06}");
+        out.push('.');
+        out.push_str(f.trim_end_matches('0'));
+    }
+    out
+}
+
+fn parse_time_of_day(s: &str) -> Option<i64> {
+    let mut parts = s.trim().split(':');
+    let h: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let sec: f64 = parts.next().map_or(Some(0.0), |p| p.parse().ok())?;
+    if parts.next().is_some()
+        || !(0..=24).contains(&h)
+        || !(0..60).contains(&m)
+        || !(0.0..61.0).contains(&sec)
+    {
+        return None;
+    }
+    Some(h * 3_600_000_000 + m * 60_000_000 + (sec * 1e6).round() as i64)
+}
+
+/// PostgreSQL's own (`postgres` style) text for an interval.
+fn decode_interval(b: &[u8]) -> std::result::Result<String, String> {
+    let micros = i64::from_be_bytes(be(b)?);
+    let days = i32::from_be_bytes(be(&b[8..])?);
+    let months = i32::from_be_bytes(be(&b[12..])?);
+    let mut parts = Vec::new();
+    let (years, mons) = (months / 12, months % 12);
+    let unit =
+        |n: i64, one: &str, many: &str| format!("{n} {}", if n.abs() == 1 { one } else { many });
+    if years != 0 {
+        parts.push(unit(years as i64, "year", "years"));
+    }
+    if mons != 0 {
+        parts.push(unit(mons as i64, "mon", "mons"));
+    }
+    if days != 0 {
+        parts.push(unit(days as i64, "day", "days"));
+    }
+    if micros != 0 || parts.is_empty() {
+        let sign = if micros < 0 { "-" } else { "" };
+        parts.push(format!("{sign}{}", format_time_of_day(micros.abs())));
+    }
+    Ok(parts.join(" "))
+}
+
+/// `'1 year 2 months 3 days 04:05:06'`, `'90 minutes'`, `'1.5 hours'`, `'-2 days'`.
+fn encode_interval(s: &str) -> std::result::Result<Vec<u8>, String> {
+    let bad = || format!("cannot parse interval {:?}", generic_truncate(s));
+    let (mut months, mut days, mut micros) = (0i64, 0i64, 0i64);
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].trim_start_matches('@');
+        if w.contains(':') {
+            let neg = w.starts_with('-');
+            let t = parse_time_of_day(w.trim_start_matches(['-', '+'])).ok_or_else(bad)?;
+            micros += if neg { -t } else { t };
+            i += 1;
+            continue;
+        }
+        let n: f64 = w.parse().map_err(|_| bad())?;
+        let unit = words.get(i + 1).ok_or_else(bad)?.to_ascii_lowercase();
+        let unit = unit.trim_end_matches(',');
+        let per_micro = |m: f64| (n * m).round() as i64;
+        match unit.trim_end_matches('s') {
+            "microsecond" | "usec" | "u" => micros += per_micro(1.0),
+            "millisecond" | "msec" | "m" if unit.starts_with("ms") || unit.starts_with("milli") => {
+                micros += per_micro(1e3)
+            }
+            "second" | "sec" => micros += per_micro(1e6),
+            "minute" | "min" => micros += per_micro(60e6),
+            "hour" | "hr" | "h" => micros += per_micro(3600e6),
+            "day" | "d" => days += n as i64,
+            "week" | "w" => days += (n * 7.0) as i64,
+            "month" | "mon" => months += n as i64,
+            "year" | "yr" | "y" => months += (n * 12.0) as i64,
+            _ => return Err(bad()),
+        }
+        i += 2;
+    }
+    let mut out = micros.to_be_bytes().to_vec();
+    out.extend_from_slice(&(days as i32).to_be_bytes());
+    out.extend_from_slice(&(months as i32).to_be_bytes());
+    Ok(out)
+}
+
+fn generic_truncate(s: &str) -> String {
+    s.chars().take(64).collect()
+}
+
+fn decode_inet(b: &[u8]) -> std::result::Result<String, String> {
+    let (family, bits, is_cidr, len) = (b.first(), b.get(1), b.get(2), b.get(3));
+    let (Some(&family), Some(&bits), Some(&is_cidr), Some(&len)) = (family, bits, is_cidr, len)
+    else {
+        return Err("short inet value".into());
+    };
+    let addr = b.get(4..4 + len as usize).ok_or("short inet value")?;
+    let (text, full) = match family {
+        2 => (
+            std::net::Ipv4Addr::new(addr[0], addr[1], addr[2], addr[3]).to_string(),
+            32,
+        ),
+        _ => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(addr);
+            (std::net::Ipv6Addr::from(a).to_string(), 128)
+        }
+    };
+    Ok(if bits != full || is_cidr == 1 {
+        format!("{text}/{bits}")
+    } else {
+        text
+    })
+}
+
+fn encode_inet(s: &str) -> std::result::Result<Vec<u8>, String> {
+    let (addr, bits) = match s.trim().split_once('/') {
+        Some((a, b)) => (a, Some(b.parse::<u8>().map_err(|_| "bad prefix length")?)),
+        None => (s.trim(), None),
+    };
+    let ip: std::net::IpAddr = addr.parse().map_err(|_| "not an IP address")?;
+    Ok(match ip {
+        std::net::IpAddr::V4(v4) => {
+            let mut out = vec![2, bits.unwrap_or(32), 0, 4];
+            out.extend_from_slice(&v4.octets());
+            out
+        }
+        std::net::IpAddr::V6(v6) => {
+            let mut out = vec![3, bits.unwrap_or(128), 0, 16];
+            out.extend_from_slice(&v6.octets());
+            out
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1008,6 +1201,33 @@ mod tests {
         assert!(fields
             .iter()
             .any(|(k, v)| k == "meta" && *v == Value::Json(serde_json::json!({"x_y": 1}))));
+    }
+
+    #[test]
+    fn intervals_times_and_addresses_round_trip() {
+        let enc = encode_interval("1 year 2 mons 3 days 04:05:06").unwrap();
+        assert_eq!(
+            decode_interval(&enc).unwrap(),
+            "1 year 2 mons 3 days 04:05:06"
+        );
+        assert_eq!(
+            decode_interval(&encode_interval("90 minutes").unwrap()).unwrap(),
+            "01:30:00"
+        );
+        assert!(encode_interval("soon").is_err());
+        assert_eq!(
+            format_time_of_day(parse_time_of_day("13:45:00.5").unwrap()),
+            "13:45:00.5"
+        );
+        assert_eq!(
+            decode_inet(&encode_inet("10.0.0.1").unwrap()).unwrap(),
+            "10.0.0.1"
+        );
+        assert_eq!(
+            decode_inet(&encode_inet("10.0.0.0/8").unwrap()).unwrap(),
+            "10.0.0.0/8"
+        );
+        assert_eq!(decode_inet(&encode_inet("::1").unwrap()).unwrap(), "::1");
     }
 
     #[test]
