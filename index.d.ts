@@ -155,6 +155,210 @@ export type NewUser = Omit<User, 'id' | 'createdAt' | 'updatedAt' | 'name' | 'av
   updatedAt?: Date
 }
 
+export interface Team {
+  id: string
+  name: string
+  slug: string
+  settings: Record<string, unknown>
+  createdAt: Date
+  updatedAt: Date
+}
+/** `createTeam` input: `id` optional (generated when missing). */
+export interface NewTeam {
+  id?: string
+  name: string
+  slug: string
+  settings?: Record<string, unknown>
+  createdAt?: Date
+  updatedAt?: Date
+}
+export interface TeamMember {
+  id: string
+  teamId: string
+  userId: string
+  role: TeamRole | string
+  /** When the user joined (the stored `joined_at`, same as `joinedAt`). */
+  createdAt: Date
+  updatedAt: Date
+  joinedAt: Date
+}
+/** `addTeamMember` input; `createdAt` is stored as `joinedAt`. */
+export interface NewTeamMember {
+  id?: string
+  teamId: string
+  userId: string
+  role: TeamRole | string
+  createdAt?: Date
+  joinedAt?: Date
+  updatedAt?: Date
+}
+/** A member as `listTeamMembers` gives it: with the member's user. */
+export type TeamMemberWithUser = TeamMember & { user: User }
+export interface TeamInvite {
+  id: string
+  teamId: string
+  email: string
+  role: TeamRole | string
+  invitedBy: string
+  token: string
+  expiresAt: Date
+  acceptedAt: Date | null
+  createdAt: Date
+}
+/** `createTeamInvite` / `createInvite` input: `token` generated when missing. */
+export interface NewTeamInvite {
+  id?: string
+  teamId: string
+  email: string
+  role?: TeamRole | string
+  invitedBy: string
+  token?: string
+  expiresAt: Date | string
+  acceptedAt?: Date | null
+  createdAt?: Date
+}
+/** A source-provider installation (e.g. a GitHub App) of a team. */
+export interface TeamInstallation {
+  id: string
+  teamId: string
+  provider: string
+  installationId: string
+  accountName: string | null
+  accountType: string | null
+  permissions: Record<string, unknown>
+  metadata: Record<string, unknown>
+  createdAt: Date
+  updatedAt: Date
+}
+export interface NewTeamInstallation {
+  id?: string
+  teamId: string
+  provider: string
+  installationId: string
+  accountName?: string | null
+  accountType?: string | null
+  permissions?: Record<string, unknown>
+  metadata?: Record<string, unknown>
+}
+/** An env var as the app sees it; `encryptedValue` is stored and returned as given. */
+export interface EncryptedEnvVar {
+  key: string
+  encryptedValue: string
+  isSecret: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+/** An env var row: project-wide when `deploymentType` is null. */
+export interface ProjectEnvVar extends EncryptedEnvVar {
+  id: string
+  projectId: string
+  deploymentType: DeploymentType | string | null
+}
+/** An env var inside `createProject` data. */
+export interface NewEncryptedEnvVar {
+  key: string
+  encryptedValue: string
+  /** Default `true`; on update of an existing variable, left out keeps the stored flag. */
+  isSecret?: boolean
+  createdAt?: Date
+  updatedAt?: Date
+}
+/** `projects.setEnvVar` input (upsert on projectId, deploymentType, key). */
+export interface SetEnvVarInput {
+  projectId: string
+  deploymentType?: DeploymentType | string | null
+  key: string
+  encryptedValue: string
+  isSecret?: boolean
+}
+export interface Project {
+  id: string
+  teamId: string
+  name: string
+  slug: string
+  sourceType: string
+  sourceConfig: Record<string, unknown>
+  defaultBranch: string
+  settings?: Record<string, unknown>
+  /** The project-wide env vars (no deployment type), ordered by key. */
+  envVars: ProjectEnvVar[]
+  createdAt: Date
+  updatedAt: Date
+}
+/** `createProject` input: `envVars` stored in the same transaction. */
+export interface NewProject {
+  id?: string
+  teamId: string
+  name: string
+  slug: string
+  sourceType: string
+  sourceConfig: Record<string, unknown>
+  defaultBranch?: string
+  settings?: Record<string, unknown>
+  envVars?: NewEncryptedEnvVar[]
+  createdAt?: Date
+  updatedAt?: Date
+}
+export interface ProjectApiToken {
+  id: string
+  projectId: string
+  name: string
+  tokenPrefix: string
+  tokenHash: string
+  scopes: string[]
+  lastUsedAt: Date | null
+  expiresAt: Date | null
+  createdBy: string
+  createdAt: Date
+}
+export interface NewProjectApiToken {
+  id?: string
+  projectId: string
+  name: string
+  tokenPrefix: string
+  tokenHash: string
+  scopes?: string[]
+  lastUsedAt?: Date | null
+  expiresAt?: Date | null
+  createdBy: string
+  createdAt?: Date
+}
+/** A role: global when `teamId` is null. Permissions are `resource:action`, `'*'` or `'<prefix>:*'`. */
+export interface Role {
+  id: string
+  teamId: string | null
+  name: string
+  description: string | null
+  permissions: string[]
+  isSystem: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+export interface NewRole {
+  id?: string
+  teamId?: string | null
+  name: string
+  description?: string | null
+  permissions?: string[]
+  isSystem?: boolean
+}
+/** A role given to a user: everywhere when `resourceType`/`resourceId` are null, else on that resource only. */
+export interface RoleAssignment {
+  id: string
+  roleId: string
+  userId: string
+  resourceType: string | null
+  resourceId: string | null
+  createdAt: Date
+}
+export interface NewRoleAssignment {
+  id?: string
+  roleId: string
+  userId: string
+  resourceType?: string | null
+  resourceId?: string | null
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -167,7 +371,7 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * The seed's generic table layer: tables only from `TABLES`, columns only from that table,
  * every value bound. Rows come back camelCased.
  */
-export declare class AdminPgDb {
+export declare class AdminPgDB {
   /**
    * `new AdminPgDB({ client: storage.db })`: works on that client's storage (and inside
    * its transaction, for a transaction client).
@@ -204,7 +408,6 @@ export declare class AdminPgDb {
    */
   transaction<T>(callback: (db: AdminPgDB) => Promise<T> | T): Promise<T>
 }
-export type AdminPgDB = AdminPgDb
 
 /**
  * The raw SQL client. Methods follow pg-promise's names; values are bound like
@@ -244,7 +447,69 @@ export declare class DbClient {
  */
 export declare class PostgresAdminStorage {
   /** The generic table layer over this storage. */
-  get adminDb(): AdminPgDb
+  get adminDb(): AdminPgDB
+  /** The seed's projects domain object. */
+  get projects(): ProjectsPG
+  /** `AdminStorage.getProject`: the project with its `envVars`, or `null`. */
+  getProject(id: string): Promise<Project | null>
+  /** `AdminStorage.getProjectBySlug`: the team's project with this slug, or `null`. */
+  getProjectBySlug(teamId: string, slug: string): Promise<Project | null>
+  /**
+   * `AdminStorage.listProjectsForTeam`: by name, paginated, `envVars` included — one
+   * statement whatever the page size.
+   */
+  listProjectsForTeam(teamId: string, pagination?: PaginationParams): Promise<PaginatedResult<Project>>
+  /** `AdminStorage.createProject`: the project and its `envVars` in one transaction. */
+  createProject(project: NewProject): Promise<Project>
+  /**
+   * `AdminStorage.updateProject`: `envVars` in the updates are ignored; a missing project →
+   * `ERR_ADMIN_PG_NOT_FOUND`.
+   */
+  updateProject(id: string, updates: Partial<Project>): Promise<Project>
+  /**
+   * `AdminStorage.deleteProject`: cascades to env vars, tokens and deployments; a missing
+   * project → `ERR_ADMIN_PG_NOT_FOUND`.
+   */
+  deleteProject(id: string): Promise<void>
+  /** `AdminStorage.getProjectEnvVars`: the project-wide env vars, ordered by key. */
+  getProjectEnvVars(projectId: string): Promise<ProjectEnvVar[]>
+  /**
+   * `AdminStorage.setProjectEnvVar`: one atomic upsert of a project-wide variable (`id`
+   * and `createdAt` kept on update). Missing project → `ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`.
+   */
+  setProjectEnvVar(projectId: string, envVar: NewEncryptedEnvVar): Promise<ProjectEnvVar>
+  /**
+   * `AdminStorage.deleteProjectEnvVar`: deletes the project-wide variable `key`; none →
+   * `ERR_ADMIN_PG_NOT_FOUND`.
+   */
+  deleteProjectEnvVar(projectId: string, key: string): Promise<void>
+  /** `AdminStorage.getProjectApiToken`: the token or `null`. */
+  getProjectApiToken(id: string): Promise<ProjectApiToken | null>
+  /** `AdminStorage.getProjectApiTokenByHash`: the token or `null`. */
+  getProjectApiTokenByHash(tokenHash: string): Promise<ProjectApiToken | null>
+  /** `AdminStorage.listProjectApiTokens`: newest first. */
+  listProjectApiTokens(projectId: string): Promise<ProjectApiToken[]>
+  /** `AdminStorage.createProjectApiToken`. */
+  createProjectApiToken(token: NewProjectApiToken): Promise<ProjectApiToken>
+  /**
+   * `AdminStorage.updateProjectApiTokenLastUsed`: fire-and-forget, a missing id resolves
+   * quietly.
+   */
+  updateProjectApiTokenLastUsed(id: string): Promise<void>
+  /** `AdminStorage.deleteProjectApiToken`: a missing token → `ERR_ADMIN_PG_NOT_FOUND`. */
+  deleteProjectApiToken(id: string): Promise<void>
+  /** The seed's RBAC domain object. */
+  get rbac(): RbacPG
+  /**
+   * `AdminStorage.getUserPermissionsForTeam`: the permissions of the user's team role
+   * (`owner` also carries `'*'`); a non-member has none. One statement.
+   */
+  getUserPermissionsForTeam(userId: string, teamId: string): Promise<string[]>
+  /**
+   * `AdminStorage.userHasPermission`: whether the user's team role grants `permission`
+   * (`'*'` and `'<resource>:*'` are wildcards). One statement.
+   */
+  userHasPermission(userId: string, teamId: string, permission: string): Promise<boolean>
   /**
    * Validates the config synchronously (throws `ERR_ADMIN_PG_CONFIG` naming the field);
    * no connection is opened until the first call.
@@ -275,8 +540,54 @@ export declare class PostgresAdminStorage {
   get statementCount(): number
   /** Applied and pending migration versions. */
   migrationStatus(): Promise<{ applied: number[]; pending: number[] }>
+  /** The seed's teams domain object. */
+  get teams(): TeamsPG
+  /** `AdminStorage.getTeam`: the team or `null`. */
+  getTeam(id: string): Promise<Team | null>
+  /** `AdminStorage.getTeamBySlug`: the team or `null`. */
+  getTeamBySlug(slug: string): Promise<Team | null>
+  /** `AdminStorage.listTeamsForUser`: the user's teams by name, paginated (one statement). */
+  listTeamsForUser(userId: string, pagination?: PaginationParams): Promise<PaginatedResult<Team>>
+  /**
+   * `AdminStorage.createTeam`: caller-supplied id (generated if missing); a duplicate slug
+   * → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createTeam(team: NewTeam): Promise<Team>
+  /** `AdminStorage.updateTeam`: a missing team → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateTeam(id: string, updates: Partial<Team>): Promise<Team>
+  /**
+   * `AdminStorage.deleteTeam`: cascades to members, invites, installations and projects;
+   * a missing team → `ERR_ADMIN_PG_NOT_FOUND`.
+   */
+  deleteTeam(id: string): Promise<void>
+  /** `AdminStorage.getTeamMember`: the membership or `null`. */
+  getTeamMember(teamId: string, userId: string): Promise<TeamMember | null>
+  /**
+   * `AdminStorage.listTeamMembers`: members in joining order, each with its `user`,
+   * paginated (one statement).
+   */
+  listTeamMembers(teamId: string, pagination?: PaginationParams): Promise<PaginatedResult<TeamMemberWithUser>>
+  /** `AdminStorage.addTeamMember`: `createdAt` is stored as `joinedAt`. */
+  addTeamMember(member: NewTeamMember): Promise<TeamMember>
+  /** `AdminStorage.updateTeamMemberRole`: not a member → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateTeamMemberRole(teamId: string, userId: string, role: TeamRole | string): Promise<TeamMember>
+  /** `AdminStorage.removeTeamMember`: not a member → `ERR_ADMIN_PG_NOT_FOUND`. */
+  removeTeamMember(teamId: string, userId: string): Promise<void>
+  /** `AdminStorage.getTeamInvite`: the invite or `null`. */
+  getTeamInvite(id: string): Promise<TeamInvite | null>
+  /**
+   * `AdminStorage.getTeamInviteByEmail`: matched case-insensitively (exact case first,
+   * then a pending invite, then the newest); the stored casing is kept.
+   */
+  getTeamInviteByEmail(teamId: string, email: string): Promise<TeamInvite | null>
+  /** `AdminStorage.listTeamInvites`: pending invites (not accepted, not expired), newest first. */
+  listTeamInvites(teamId: string): Promise<TeamInvite[]>
+  /** `AdminStorage.createTeamInvite`: a random `token` is generated when none is given. */
+  createTeamInvite(invite: NewTeamInvite): Promise<TeamInvite>
+  /** `AdminStorage.deleteTeamInvite`: a missing invite → `ERR_ADMIN_PG_NOT_FOUND`. */
+  deleteTeamInvite(id: string): Promise<void>
   /** The seed's users domain object. */
-  get users(): UsersPg
+  get users(): UsersPG
   /** `AdminStorage.getUser`: the user or `null`. */
   getUser(id: string): Promise<User | null>
   /** `AdminStorage.getUserByEmail`: case-insensitive, exact case first. */
@@ -290,8 +601,181 @@ export declare class PostgresAdminStorage {
   updateUser(id: string, updates: Partial<User>): Promise<User>
 }
 
+/** The seed's `ProjectsPG` domain object (`storage.projects`). */
+export declare class ProjectsPG {
+  /**
+   * Create a project; its `envVars` (if any) are stored in the same transaction, and it
+   * comes back with `envVars` as stored. Duplicate slug in the team →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createProject(data: NewProject): Promise<Project>
+  /** The project (with its project-wide `envVars`), or `null`. */
+  getProjectById(id: string): Promise<Project | null>
+  /** The team's project with this slug, or `null`. */
+  getProjectBySlug(teamId: string, slug: string): Promise<Project | null>
+  /**
+   * Update; `null` when there is no such project. `envVars`, `id`, `createdAt`,
+   * `updatedAt` in the data are ignored.
+   */
+  updateProject(id: string, data: Partial<Project>): Promise<Project | null>
+  /** Whether a project was deleted; its env vars, tokens and deployments go with it. */
+  deleteProject(id: string): Promise<boolean>
+  /** The team's projects by name (`id` breaks ties), `envVars` loaded in the same statement. */
+  listProjects(teamId: string): Promise<Project[]>
+  /**
+   * Set an env var in one atomic upsert on (projectId, deploymentType, key) — a NULL
+   * deploymentType included: an existing row keeps its `id` and `createdAt`.
+   * `encryptedValue` is stored as given.
+   */
+  setEnvVar(data: SetEnvVarInput): Promise<ProjectEnvVar>
+  /**
+   * The env var with this key for this deployment type (left out or `null`: project-wide),
+   * or `null`.
+   */
+  getEnvVar(projectId: string, key: string, deploymentType?: DeploymentType | string | null): Promise<ProjectEnvVar | null>
+  /**
+   * A project's env vars by key: every scope when `deploymentType` is left out, only
+   * project-wide ones for `null`, else that deployment type's.
+   */
+  listEnvVars(projectId: string, deploymentType?: DeploymentType | string | null): Promise<ProjectEnvVar[]>
+  /** Whether an env var was deleted. */
+  deleteEnvVar(id: string): Promise<boolean>
+  /**
+   * Store an API token (hash and prefix; `scopes` a JSON array). Duplicate hash →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createApiToken(data: NewProjectApiToken): Promise<ProjectApiToken>
+  /** The token with this hash, or `null`. */
+  getApiTokenByHash(tokenHash: string): Promise<ProjectApiToken | null>
+  /** A project's tokens, newest first (`id` breaks ties). */
+  listApiTokens(projectId: string): Promise<ProjectApiToken[]>
+  /** Stamp `lastUsedAt` with the server clock (a missing token is ignored). */
+  updateApiTokenLastUsed(id: string): Promise<void>
+  /** Whether a token was deleted. */
+  deleteApiToken(id: string): Promise<boolean>
+}
+
+/** The seed's `RbacPG` domain object (`storage.rbac`). */
+export declare class RbacPG {
+  /**
+   * Create a role. The same name twice in one scope (team, or global with `teamId`
+   * null) → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createRole(data: NewRole): Promise<Role>
+  /** The role with this id, or `null`. */
+  getRoleById(id: string): Promise<Role | null>
+  /** The role with this name in the team, or among global roles when `teamId` is `null`. */
+  getRoleByName(teamId: string | null, name: string): Promise<Role | null>
+  /**
+   * Update; `null` when there is no such role. A system role cannot be renamed, moved to
+   * a team or made non-system (`ERR_ADMIN_PG_SYSTEM_ROLE`).
+   */
+  updateRole(id: string, data: Partial<Role>): Promise<Role | null>
+  /**
+   * Whether a role was deleted (its assignments go with it). A system role →
+   * `ERR_ADMIN_PG_SYSTEM_ROLE`.
+   */
+  deleteRole(id: string): Promise<boolean>
+  /**
+   * With `teamId`: the team's roles and the system roles (system first, then by name);
+   * without: every role by name.
+   */
+  listRoles(teamId?: string): Promise<Role[]>
+  /** The system roles, by name. */
+  listSystemRoles(): Promise<Role[]>
+  /**
+   * Assign a role, globally (no resource) or for one resource. The same assignment twice
+   * → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  assignRole(data: NewRoleAssignment): Promise<RoleAssignment>
+  /**
+   * Remove the assignment with exactly this scope (no resource = the global one); whether
+   * one was removed.
+   */
+  removeRoleAssignment(roleId: string, userId: string, resourceType?: string, resourceId?: string): Promise<boolean>
+  /** The user's role assignments, oldest first. */
+  getUserRoleAssignments(userId: string): Promise<RoleAssignment[]>
+  /**
+   * The roles applying to the user on one resource: global assignments and assignments to
+   * exactly that resource; each role once, by name.
+   */
+  getUserRolesForResource(userId: string, resourceType: string, resourceId: string): Promise<Role[]>
+  /**
+   * Whether the user's roles grant `permission`: `'*'` grants everything, `'project:*'`
+   * every `project:…` permission; global assignments apply everywhere, resource-scoped
+   * ones only when that resource is asked about. One statement.
+   */
+  hasPermission(userId: string, permission: string, resourceType?: string, resourceId?: string): Promise<boolean>
+  /** Create the seed's system roles where missing (idempotent, safe concurrently). */
+  initializeSystemRoles(): Promise<void>
+}
+
+/** The seed's `TeamsPG` domain object (`storage.teams`). */
+export declare class TeamsPG {
+  /**
+   * Create a team; `id` is generated when not given. Duplicate slug →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createTeam(data: NewTeam): Promise<Team>
+  /**
+   * Create a team and its `owner` member in one transaction: when the owner does not
+   * exist, nothing is created (`ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`).
+   */
+  createTeamWithOwner(team: NewTeam, ownerUserId: string): Promise<Team>
+  /** The team with this id, or `null`. */
+  getTeamById(id: string): Promise<Team | null>
+  /** The team with this slug, or `null`. */
+  getTeamBySlug(slug: string): Promise<Team | null>
+  /** Update; `null` when there is no such team. `id`/`createdAt`/`updatedAt` are ignored. */
+  updateTeam(id: string, data: Partial<Team>): Promise<Team | null>
+  /** Whether a team was deleted; its members, invites, installations and projects go with it. */
+  deleteTeam(id: string): Promise<boolean>
+  /** The teams the user is a member of, by name (`id` breaks ties). */
+  listTeamsForUser(userId: string): Promise<Team[]>
+  /**
+   * Add a member (`createdAt` in the data means `joinedAt`). Already a member →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`; missing team or user →
+   * `ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`.
+   */
+  addTeamMember(data: NewTeamMember): Promise<TeamMember>
+  /** Whether the membership was removed (one statement). */
+  removeTeamMember(teamId: string, userId: string): Promise<boolean>
+  /** The membership, or `null`. */
+  getTeamMember(teamId: string, userId: string): Promise<TeamMember | null>
+  /** The team's members in joining order (`id` breaks ties). */
+  listTeamMembers(teamId: string): Promise<TeamMember[]>
+  /** Change a member's role; `null` when the user is not a member (one statement). */
+  updateTeamMemberRole(teamId: string, userId: string, role: TeamRole | string): Promise<TeamMember | null>
+  /** Create an invite; a random `token` is generated when none is given. */
+  createInvite(data: NewTeamInvite): Promise<TeamInvite>
+  /** The invite with this token, or `null`. */
+  getInviteByToken(token: string): Promise<TeamInvite | null>
+  /**
+   * Accept an invite in one transaction: sets `acceptedAt` and adds the user with the
+   * invite's email (if one exists) as a member with the invite's role. Expired →
+   * `ERR_ADMIN_PG_INVITE_EXPIRED`; accepted before → `ERR_ADMIN_PG_INVITE_ACCEPTED`
+   * (of two concurrent accepts, exactly one succeeds); unknown token → `null`.
+   */
+  acceptInvite(token: string): Promise<TeamInvite | null>
+  /** Invites neither accepted nor expired, newest first (`id` breaks ties). */
+  listPendingInvites(teamId: string): Promise<TeamInvite[]>
+  /** Whether an invite was deleted. */
+  deleteInvite(id: string): Promise<boolean>
+  /**
+   * Register a source-provider installation; the same (team, provider, installationId)
+   * twice → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createInstallation(data: NewTeamInstallation): Promise<TeamInstallation>
+  /** The installation, or `null`. */
+  getInstallation(teamId: string, provider: string, installationId: string): Promise<TeamInstallation | null>
+  /** A team's installations, oldest first (`id` breaks ties). */
+  listInstallations(teamId: string): Promise<TeamInstallation[]>
+  /** Whether an installation was deleted. */
+  deleteInstallation(id: string): Promise<boolean>
+}
+
 /** The seed's `UsersPG` domain object (`storage.users`). */
-export declare class UsersPg {
+export declare class UsersPG {
   /**
    * Create a user; `id` is generated when not given. Duplicate email →
    * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
@@ -310,4 +794,3 @@ export declare class UsersPg {
   /** Newest first (`id` breaks ties); `limit`/`offset` are non-negative integers. */
   listUsers(options?: { limit?: number; offset?: number }): Promise<User[]>
 }
-export type UsersPG = UsersPg

@@ -20,5 +20,8 @@ pub mod constants;
 pub mod convert;
 pub mod db_client;
 pub mod error;
+pub mod projects;
+pub mod rbac;
 pub mod storage;
+pub mod teams;
 pub mod users;
