@@ -23,10 +23,8 @@ pub struct ProjectsPG {
 
 /// `listEnvVars`' optional deployment type: left out → every scope, `null` → project-wide
 /// only, a string → that type.
-fn env_scope(env: &Env, v: Option<Unknown>) -> Result<EnvScope, StoreError> {
-    let Some(v) = v else {
-        return Ok(EnvScope::All);
-    };
+/// (An `Unknown`, not an `Option`: napi maps both `null` and `undefined` to `None`.)
+fn env_scope(env: &Env, v: Unknown) -> Result<EnvScope, StoreError> {
     match convert::param(env, v.value().value, convert::Undefined::Skip)? {
         None => Ok(EnvScope::All),
         Some(Param::Null) => Ok(EnvScope::Only(None)),
@@ -197,7 +195,7 @@ impl ProjectsPG {
         &self,
         env: &'env Env,
         project_id: Unknown,
-        deployment_type: Option<Unknown>,
+        deployment_type: Unknown,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = (|| {
