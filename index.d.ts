@@ -103,16 +103,6 @@ export interface PoolInstanceConfig extends PostgresAdminBaseConfig {
 }
 export type PostgresAdminStorageConfig = PoolInstanceConfig | ConnectionStringConfig | HostConfig
 
-/** How a domain class is built on its own (the seed's `PgDomainConfig`). */
-export interface PgDomainConfig {
-  /** A `DbClient` (`storage.db`): share that storage's connections. */
-  client?: DbClient
-  /** A `pg.Pool`: open our own connections with its options. */
-  pool?: import('pg').Pool
-  schemaName?: string
-  skipDefaultIndexes?: boolean
-}
-
 /** `{ page, perPage }` of the flat list methods (defaults 1 and 20). */
 export interface PaginationParams {
   page?: number
@@ -165,96 +155,208 @@ export type NewUser = Omit<User, 'id' | 'createdAt' | 'updatedAt' | 'name' | 'av
   updatedAt?: Date
 }
 
-/** One entry of `Deployment.envVarOverrides` (stored as a JSON array). */
-export interface DeploymentEnvVarOverride {
-  key: string
-  encryptedValue: string
-  isSecret: boolean
-}
-export interface Deployment {
+export interface Team {
   id: string
-  projectId: string
-  type: DeploymentType
-  branch: string
+  name: string
   slug: string
-  status: DeploymentStatus
-  currentBuildId: string | null
-  publicUrl: string | null
-  internalHost: string | null
-  internalPort: number | null
-  envVarOverrides: DeploymentEnvVarOverride[]
-  autoShutdown: boolean
-  expiresAt: Date | null
+  settings: Record<string, unknown>
   createdAt: Date
   updatedAt: Date
 }
-/** `createDeployment` input: `id` optional (generated when missing), other columns default. */
-export type NewDeployment = Pick<Deployment, 'projectId' | 'type' | 'branch' | 'slug'> &
-  Partial<Omit<Deployment, 'projectId' | 'type' | 'branch' | 'slug'>>
-
-export interface Build {
+/** `createTeam` input: `id` optional (generated when missing). */
+export interface NewTeam {
+  id?: string
+  name: string
+  slug: string
+  settings?: Record<string, unknown>
+  createdAt?: Date
+  updatedAt?: Date
+}
+export interface TeamMember {
   id: string
-  deploymentId: string
-  trigger: BuildTrigger
-  triggeredBy: string
-  commitSha: string | null
-  commitMessage: string | null
-  status: BuildStatus
-  logs: string
-  logPath: string | null
-  errorMessage: string | null
-  queuedAt: Date
-  startedAt: Date | null
-  completedAt: Date | null
+  teamId: string
+  userId: string
+  role: TeamRole | string
+  /** When the user joined (the stored `joined_at`, same as `joinedAt`). */
+  createdAt: Date
+  updatedAt: Date
+  joinedAt: Date
+}
+/** `addTeamMember` input; `createdAt` is stored as `joinedAt`. */
+export interface NewTeamMember {
+  id?: string
+  teamId: string
+  userId: string
+  role: TeamRole | string
+  createdAt?: Date
+  joinedAt?: Date
+  updatedAt?: Date
+}
+/** A member as `listTeamMembers` gives it: with the member's user. */
+export type TeamMemberWithUser = TeamMember & { user: User }
+export interface TeamInvite {
+  id: string
+  teamId: string
+  email: string
+  role: TeamRole | string
+  invitedBy: string
+  token: string
+  expiresAt: Date
+  acceptedAt: Date | null
   createdAt: Date
 }
-/** `createBuild` input: `id` optional; `status` defaults to `queued`, `queuedAt` to now. */
-export type NewBuild = Pick<Build, 'deploymentId' | 'trigger' | 'triggeredBy'> &
-  Partial<Omit<Build, 'deploymentId' | 'trigger' | 'triggeredBy'>>
-
-export interface RunningServer {
+/** `createTeamInvite` / `createInvite` input: `token` generated when missing. */
+export interface NewTeamInvite {
+  id?: string
+  teamId: string
+  email: string
+  role?: TeamRole | string
+  invitedBy: string
+  token?: string
+  expiresAt: Date | string
+  acceptedAt?: Date | null
+  createdAt?: Date
+}
+/** A source-provider installation (e.g. a GitHub App) of a team. */
+export interface TeamInstallation {
   id: string
-  deploymentId: string
-  buildId: string
-  processId: number | null
-  containerId: string | null
-  host: string
-  port: number
-  healthStatus: HealthStatus
-  lastHealthCheck: Date | null
-  memoryUsageMb: number | null
-  cpuPercent: number | null
-  startedAt: Date
-  stoppedAt: Date | null
+  teamId: string
+  provider: string
+  installationId: string
+  accountName: string | null
+  accountType: string | null
+  permissions: Record<string, unknown>
+  metadata: Record<string, unknown>
+  createdAt: Date
+  updatedAt: Date
 }
-/** `registerServer` / `createRunningServer` input: `id` optional; `healthStatus` defaults to `starting`, `startedAt` to now. */
-export type NewRunningServer = Pick<RunningServer, 'deploymentId' | 'buildId' | 'host' | 'port'> &
-  Partial<Omit<RunningServer, 'deploymentId' | 'buildId' | 'host' | 'port'>>
-/** Metrics of `updateHealthStatus`: absent keys are left alone, `null` clears. */
-export interface ServerMetrics {
-  memoryUsageMb?: number | null
-  cpuPercent?: number | null
+export interface NewTeamInstallation {
+  id?: string
+  teamId: string
+  provider: string
+  installationId: string
+  accountName?: string | null
+  accountType?: string | null
+  permissions?: Record<string, unknown>
+  metadata?: Record<string, unknown>
 }
-
-/** The seed's route configuration (`createRoute` also takes `publicUrl`). */
-export interface RouteConfig {
-  deploymentId: string
+/** An env var as the app sees it; `encryptedValue` is stored and returned as given. */
+export interface EncryptedEnvVar {
+  key: string
+  encryptedValue: string
+  isSecret: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+/** An env var row: project-wide when `deploymentType` is null. */
+export interface ProjectEnvVar extends EncryptedEnvVar {
+  id: string
   projectId: string
-  subdomain: string
-  targetHost: string
-  targetPort: number
-  /** Default true. */
-  tls?: boolean
+  deploymentType: DeploymentType | string | null
 }
-/** What the routes domain returns (the seed's `RouteInfo`). */
-export interface RouteInfo {
-  routeId: string
-  deploymentId: string
-  publicUrl: string
-  status: RouteStatus
+/** An env var inside `createProject` data. */
+export interface NewEncryptedEnvVar {
+  key: string
+  encryptedValue: string
+  /** Default `true`; on update of an existing variable, left out keeps the stored flag. */
+  isSecret?: boolean
+  createdAt?: Date
+  updatedAt?: Date
+}
+/** `projects.setEnvVar` input (upsert on projectId, deploymentType, key). */
+export interface SetEnvVarInput {
+  projectId: string
+  deploymentType?: DeploymentType | string | null
+  key: string
+  encryptedValue: string
+  isSecret?: boolean
+}
+export interface Project {
+  id: string
+  teamId: string
+  name: string
+  slug: string
+  sourceType: string
+  sourceConfig: Record<string, unknown>
+  defaultBranch: string
+  settings?: Record<string, unknown>
+  /** The project-wide env vars (no deployment type), ordered by key. */
+  envVars: ProjectEnvVar[]
   createdAt: Date
-  /** Absent until the route has been health-checked. */
-  lastHealthCheck?: Date
+  updatedAt: Date
+}
+/** `createProject` input: `envVars` stored in the same transaction. */
+export interface NewProject {
+  id?: string
+  teamId: string
+  name: string
+  slug: string
+  sourceType: string
+  sourceConfig: Record<string, unknown>
+  defaultBranch?: string
+  settings?: Record<string, unknown>
+  envVars?: NewEncryptedEnvVar[]
+  createdAt?: Date
+  updatedAt?: Date
+}
+export interface ProjectApiToken {
+  id: string
+  projectId: string
+  name: string
+  tokenPrefix: string
+  tokenHash: string
+  scopes: string[]
+  lastUsedAt: Date | null
+  expiresAt: Date | null
+  createdBy: string
+  createdAt: Date
+}
+export interface NewProjectApiToken {
+  id?: string
+  projectId: string
+  name: string
+  tokenPrefix: string
+  tokenHash: string
+  scopes?: string[]
+  lastUsedAt?: Date | null
+  expiresAt?: Date | null
+  createdBy: string
+  createdAt?: Date
+}
+/** A role: global when `teamId` is null. Permissions are `resource:action`, `'*'` or `'<prefix>:*'`. */
+export interface Role {
+  id: string
+  teamId: string | null
+  name: string
+  description: string | null
+  permissions: string[]
+  isSystem: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+export interface NewRole {
+  id?: string
+  teamId?: string | null
+  name: string
+  description?: string | null
+  permissions?: string[]
+  isSystem?: boolean
+}
+/** A role given to a user: everywhere when `resourceType`/`resourceId` are null, else on that resource only. */
+export interface RoleAssignment {
+  id: string
+  roleId: string
+  userId: string
+  resourceType: string | null
+  resourceId: string | null
+  createdAt: Date
+}
+export interface NewRoleAssignment {
+  id?: string
+  roleId: string
+  userId: string
+  resourceType?: string | null
+  resourceId?: string | null
 }
 
 /**
@@ -307,67 +409,6 @@ export declare class AdminPgDB {
   transaction<T>(callback: (db: AdminPgDB) => Promise<T> | T): Promise<T>
 }
 
-/** The seed's `BuildsPG` domain object (`storage.builds`), build queue included. */
-export declare class BuildsPG {
-  /**
-   * Create a build; `id` is generated when not given, `status` defaults to `queued` and
-   * `queuedAt` to now (server clock).
-   */
-  createBuild(data: NewBuild): Promise<Build>
-  /** The build with this id, or `null`. */
-  getBuildById(id: string): Promise<Build | null>
-  /** Update; `null` when there is no such build. `id`/`createdAt` are ignored. */
-  updateBuild(id: string, data: Partial<Build>): Promise<Build | null>
-  /**
-   * Set the status: `building` sets `startedAt`, `succeeded`/`failed`/`cancelled` set
-   * `completedAt` (server clock). `errorMessage`, when given, is stored too. `null` when
-   * there is no such build.
-   */
-  updateBuildStatus(id: string, status: BuildStatus, errorMessage?: string | null): Promise<Build | null>
-  /**
-   * Append to the build's logs atomically (concurrent appenders never lose a chunk). A
-   * missing build is ignored, as in the seed.
-   */
-  appendBuildLogs(id: string, logs: string): Promise<void>
-  /**
-   * Mark the build failed with this message, completed now; `null` when there is no such
-   * build.
-   */
-  setBuildError(id: string, errorMessage: string): Promise<Build | null>
-  /**
-   * Whether a build was deleted. A build a running server points at cannot be deleted
-   * (`ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`).
-   */
-  deleteBuild(id: string): Promise<boolean>
-  /**
-   * The deployment's builds, newest first (`id` breaks ties); `limit` is a non-negative
-   * integer.
-   */
-  listBuilds(deploymentId: string, options?: { limit?: number }): Promise<Build[]>
-  /** Queue a build for the deployment (status `queued`, queued now). */
-  enqueue(deploymentId: string, trigger: BuildTrigger, triggeredBy: string, commitSha?: string | null, commitMessage?: string | null): Promise<Build>
-  /**
-   * Claim the oldest queued build (FIFO by `queuedAt`, then `id`) in one statement with
-   * `FOR UPDATE SKIP LOCKED`: it comes back `building` with `startedAt` set, and no other
-   * worker receives it. `null` when nothing is queued.
-   */
-  dequeue(): Promise<Build | null>
-  /**
-   * Claim up to `n` of the oldest queued builds in one statement, same guarantees as
-   * `dequeue`; returned in queue order.
-   */
-  dequeueBatch(n: number): Promise<Build[]>
-  /** 1-based position of a queued build in dequeue order; `-1` when it is not queued. */
-  getQueuePosition(buildId: string): Promise<number>
-  /** How many builds are queued. */
-  getQueueLength(): Promise<number>
-  /**
-   * Cancel the deployment's queued builds (builds already claimed or finished are left
-   * alone); how many were cancelled.
-   */
-  cancelQueuedBuilds(deploymentId: string): Promise<number>
-}
-
 /**
  * The raw SQL client. Methods follow pg-promise's names; values are bound like
  * node-postgres binds them (the server infers each parameter's type). Rows keep the
@@ -399,42 +440,6 @@ export declare class DbClient {
   ping(): Promise<void>
 }
 
-/** The seed's `DeploymentsPG` domain object (`storage.deployments`). */
-export declare class DeploymentsPG {
-  /**
-   * Create a deployment; `id` is generated when not given. A second deployment with the
-   * same (projectId, type, branch) → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
-   */
-  createDeployment(data: NewDeployment): Promise<Deployment>
-  /** The deployment with this id, or `null`. */
-  getDeploymentById(id: string): Promise<Deployment | null>
-  /** The project's deployment for (type, branch), or `null`. */
-  getDeployment(projectId: string, type: DeploymentType, branch: string): Promise<Deployment | null>
-  /** The project's newest production deployment, or `null`. */
-  getProductionDeployment(projectId: string): Promise<Deployment | null>
-  /** Update; `null` when there is no such deployment. `id`/`createdAt`/`updatedAt` are ignored. */
-  updateDeployment(id: string, data: Partial<Deployment>): Promise<Deployment | null>
-  /**
-   * Set the status (`pending | building | running | stopped | failed`); `null` when there
-   * is no such deployment.
-   */
-  updateDeploymentStatus(id: string, status: DeploymentStatus): Promise<Deployment | null>
-  /** Point the deployment at a build; `null` when there is no such deployment. */
-  setCurrentBuild(deploymentId: string, buildId: string): Promise<Deployment | null>
-  /** Whether a deployment was deleted (its builds, servers and routes go with it). */
-  deleteDeployment(id: string): Promise<boolean>
-  /** The project's deployments, newest first (`id` breaks ties). */
-  listDeployments(projectId: string): Promise<Deployment[]>
-  /** The project's deployments of one type, newest first. */
-  listDeploymentsByType(projectId: string, type: DeploymentType): Promise<Deployment[]>
-  /** The project's pending, building and running deployments, newest first. */
-  listActiveDeployments(projectId: string): Promise<Deployment[]>
-  /** The project's preview deployments, newest first. */
-  listPreviewDeployments(projectId: string): Promise<Deployment[]>
-  /** Delete preview deployments whose `expiresAt` has passed; how many were deleted. */
-  cleanupExpiredPreviews(): Promise<number>
-}
-
 /**
  * PostgreSQL storage for MastraAdmin: a drop-in replacement for `@mastra/admin-pg`'s
  * `PostgresAdminStorage`. Implements the flat `AdminStorage` interface and exposes the
@@ -443,72 +448,68 @@ export declare class DeploymentsPG {
 export declare class PostgresAdminStorage {
   /** The generic table layer over this storage. */
   get adminDb(): AdminPgDB
-  /** The seed's builds domain object (with the build queue). */
-  get builds(): BuildsPG
-  /** `AdminStorage.getBuild`: the build or `null`. */
-  getBuild(id: string): Promise<Build | null>
-  /** `AdminStorage.listBuildsForDeployment`: one page, newest first, in one round trip. */
-  listBuildsForDeployment(deploymentId: string, pagination?: PaginationParams): Promise<PaginatedResult<Build>>
-  /** `AdminStorage.createBuild`: caller-supplied id (generated if missing). */
-  createBuild(build: NewBuild): Promise<Build>
-  /** `AdminStorage.updateBuild`: a missing build → `ERR_ADMIN_PG_NOT_FOUND`. */
-  updateBuild(id: string, updates: Partial<Build>): Promise<Build>
+  /** The seed's projects domain object. */
+  get projects(): ProjectsPG
+  /** `AdminStorage.getProject`: the project with its `envVars`, or `null`. */
+  getProject(id: string): Promise<Project | null>
+  /** `AdminStorage.getProjectBySlug`: the team's project with this slug, or `null`. */
+  getProjectBySlug(teamId: string, slug: string): Promise<Project | null>
   /**
-   * `AdminStorage.updateBuildStatus`: sets `startedAt` on `building`, `completedAt` on
-   * `succeeded`/`failed`/`cancelled`, and `errorMessage` when given; a missing build →
+   * `AdminStorage.listProjectsForTeam`: by name, paginated, `envVars` included — one
+   * statement whatever the page size.
+   */
+  listProjectsForTeam(teamId: string, pagination?: PaginationParams): Promise<PaginatedResult<Project>>
+  /** `AdminStorage.createProject`: the project and its `envVars` in one transaction. */
+  createProject(project: NewProject): Promise<Project>
+  /**
+   * `AdminStorage.updateProject`: `envVars` in the updates are ignored; a missing project →
    * `ERR_ADMIN_PG_NOT_FOUND`.
    */
-  updateBuildStatus(id: string, status: BuildStatus, errorMessage?: string | null): Promise<Build>
+  updateProject(id: string, updates: Partial<Project>): Promise<Project>
   /**
-   * `AdminStorage.appendBuildLogs`: atomic append; a missing build resolves quietly (the
-   * app calls it fire-and-forget).
+   * `AdminStorage.deleteProject`: cascades to env vars, tokens and deployments; a missing
+   * project → `ERR_ADMIN_PG_NOT_FOUND`.
    */
-  appendBuildLogs(id: string, logs: string): Promise<void>
-  /** `AdminStorage.dequeueNextBuild`: the domain `dequeue()`. */
-  dequeueNextBuild(): Promise<Build | null>
-  /** `AdminStorage.listQueuedBuilds`: every queued build, in dequeue (FIFO) order. */
-  listQueuedBuilds(): Promise<Build[]>
-  /** The seed's deployments domain object. */
-  get deployments(): DeploymentsPG
-  /** `AdminStorage.getDeployment`: the deployment or `null`. */
-  getDeployment(id: string): Promise<Deployment | null>
+  deleteProject(id: string): Promise<void>
+  /** `AdminStorage.getProjectEnvVars`: the project-wide env vars, ordered by key. */
+  getProjectEnvVars(projectId: string): Promise<ProjectEnvVar[]>
   /**
-   * `AdminStorage.getDeploymentBySlug`: the project's deployment with this slug (the newest
-   * if several), or `null`.
+   * `AdminStorage.setProjectEnvVar`: one atomic upsert of a project-wide variable (`id`
+   * and `createdAt` kept on update). Missing project → `ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`.
    */
-  getDeploymentBySlug(projectId: string, slug: string): Promise<Deployment | null>
-  /** `AdminStorage.listDeploymentsForProject`: one page, newest first, in one round trip. */
-  listDeploymentsForProject(projectId: string, pagination?: PaginationParams): Promise<PaginatedResult<Deployment>>
-  /** `AdminStorage.createDeployment`: caller-supplied id (generated if missing). */
-  createDeployment(deployment: NewDeployment): Promise<Deployment>
-  /** `AdminStorage.updateDeployment`: a missing deployment → `ERR_ADMIN_PG_NOT_FOUND`. */
-  updateDeployment(id: string, updates: Partial<Deployment>): Promise<Deployment>
-  /** `AdminStorage.updateDeploymentStatus`: a missing deployment → `ERR_ADMIN_PG_NOT_FOUND`. */
-  updateDeploymentStatus(id: string, status: DeploymentStatus): Promise<Deployment>
+  setProjectEnvVar(projectId: string, envVar: NewEncryptedEnvVar): Promise<ProjectEnvVar>
   /**
-   * `AdminStorage.deleteDeployment`: cascades to builds, servers and routes; a missing
-   * deployment → `ERR_ADMIN_PG_NOT_FOUND`.
+   * `AdminStorage.deleteProjectEnvVar`: deletes the project-wide variable `key`; none →
+   * `ERR_ADMIN_PG_NOT_FOUND`.
    */
-  deleteDeployment(id: string): Promise<void>
-  /** The seed's routes domain object. */
-  get routes(): RoutesPG
-  /** The seed's running-servers domain object. */
-  get servers(): RunningServersPG
-  /** `AdminStorage.getRunningServer`: the server or `null`. */
-  getRunningServer(id: string): Promise<RunningServer | null>
-  /** `AdminStorage.getRunningServerForDeployment`: the newest live server, or `null`. */
-  getRunningServerForDeployment(deploymentId: string): Promise<RunningServer | null>
-  /** `AdminStorage.listRunningServers`: every live (not stopped) server, newest first. */
-  listRunningServers(): Promise<RunningServer[]>
-  /** `AdminStorage.createRunningServer`: caller-supplied id (generated if missing). */
-  createRunningServer(server: NewRunningServer): Promise<RunningServer>
-  /** `AdminStorage.updateRunningServer`: a missing server → `ERR_ADMIN_PG_NOT_FOUND`. */
-  updateRunningServer(id: string, updates: Partial<RunningServer>): Promise<RunningServer>
+  deleteProjectEnvVar(projectId: string, key: string): Promise<void>
+  /** `AdminStorage.getProjectApiToken`: the token or `null`. */
+  getProjectApiToken(id: string): Promise<ProjectApiToken | null>
+  /** `AdminStorage.getProjectApiTokenByHash`: the token or `null`. */
+  getProjectApiTokenByHash(tokenHash: string): Promise<ProjectApiToken | null>
+  /** `AdminStorage.listProjectApiTokens`: newest first. */
+  listProjectApiTokens(projectId: string): Promise<ProjectApiToken[]>
+  /** `AdminStorage.createProjectApiToken`. */
+  createProjectApiToken(token: NewProjectApiToken): Promise<ProjectApiToken>
   /**
-   * `AdminStorage.stopRunningServer`: `healthStatus: 'stopping'`, `stoppedAt` = now; a
-   * missing server → `ERR_ADMIN_PG_NOT_FOUND`.
+   * `AdminStorage.updateProjectApiTokenLastUsed`: fire-and-forget, a missing id resolves
+   * quietly.
    */
-  stopRunningServer(id: string): Promise<void>
+  updateProjectApiTokenLastUsed(id: string): Promise<void>
+  /** `AdminStorage.deleteProjectApiToken`: a missing token → `ERR_ADMIN_PG_NOT_FOUND`. */
+  deleteProjectApiToken(id: string): Promise<void>
+  /** The seed's RBAC domain object. */
+  get rbac(): RbacPG
+  /**
+   * `AdminStorage.getUserPermissionsForTeam`: the permissions of the user's team role
+   * (`owner` also carries `'*'`); a non-member has none. One statement.
+   */
+  getUserPermissionsForTeam(userId: string, teamId: string): Promise<string[]>
+  /**
+   * `AdminStorage.userHasPermission`: whether the user's team role grants `permission`
+   * (`'*'` and `'<resource>:*'` are wildcards). One statement.
+   */
+  userHasPermission(userId: string, teamId: string, permission: string): Promise<boolean>
   /**
    * Validates the config synchronously (throws `ERR_ADMIN_PG_CONFIG` naming the field);
    * no connection is opened until the first call.
@@ -539,6 +540,52 @@ export declare class PostgresAdminStorage {
   get statementCount(): number
   /** Applied and pending migration versions. */
   migrationStatus(): Promise<{ applied: number[]; pending: number[] }>
+  /** The seed's teams domain object. */
+  get teams(): TeamsPG
+  /** `AdminStorage.getTeam`: the team or `null`. */
+  getTeam(id: string): Promise<Team | null>
+  /** `AdminStorage.getTeamBySlug`: the team or `null`. */
+  getTeamBySlug(slug: string): Promise<Team | null>
+  /** `AdminStorage.listTeamsForUser`: the user's teams by name, paginated (one statement). */
+  listTeamsForUser(userId: string, pagination?: PaginationParams): Promise<PaginatedResult<Team>>
+  /**
+   * `AdminStorage.createTeam`: caller-supplied id (generated if missing); a duplicate slug
+   * → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createTeam(team: NewTeam): Promise<Team>
+  /** `AdminStorage.updateTeam`: a missing team → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateTeam(id: string, updates: Partial<Team>): Promise<Team>
+  /**
+   * `AdminStorage.deleteTeam`: cascades to members, invites, installations and projects;
+   * a missing team → `ERR_ADMIN_PG_NOT_FOUND`.
+   */
+  deleteTeam(id: string): Promise<void>
+  /** `AdminStorage.getTeamMember`: the membership or `null`. */
+  getTeamMember(teamId: string, userId: string): Promise<TeamMember | null>
+  /**
+   * `AdminStorage.listTeamMembers`: members in joining order, each with its `user`,
+   * paginated (one statement).
+   */
+  listTeamMembers(teamId: string, pagination?: PaginationParams): Promise<PaginatedResult<TeamMemberWithUser>>
+  /** `AdminStorage.addTeamMember`: `createdAt` is stored as `joinedAt`. */
+  addTeamMember(member: NewTeamMember): Promise<TeamMember>
+  /** `AdminStorage.updateTeamMemberRole`: not a member → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateTeamMemberRole(teamId: string, userId: string, role: TeamRole | string): Promise<TeamMember>
+  /** `AdminStorage.removeTeamMember`: not a member → `ERR_ADMIN_PG_NOT_FOUND`. */
+  removeTeamMember(teamId: string, userId: string): Promise<void>
+  /** `AdminStorage.getTeamInvite`: the invite or `null`. */
+  getTeamInvite(id: string): Promise<TeamInvite | null>
+  /**
+   * `AdminStorage.getTeamInviteByEmail`: matched case-insensitively (exact case first,
+   * then a pending invite, then the newest); the stored casing is kept.
+   */
+  getTeamInviteByEmail(teamId: string, email: string): Promise<TeamInvite | null>
+  /** `AdminStorage.listTeamInvites`: pending invites (not accepted, not expired), newest first. */
+  listTeamInvites(teamId: string): Promise<TeamInvite[]>
+  /** `AdminStorage.createTeamInvite`: a random `token` is generated when none is given. */
+  createTeamInvite(invite: NewTeamInvite): Promise<TeamInvite>
+  /** `AdminStorage.deleteTeamInvite`: a missing invite → `ERR_ADMIN_PG_NOT_FOUND`. */
+  deleteTeamInvite(id: string): Promise<void>
   /** The seed's users domain object. */
   get users(): UsersPG
   /** `AdminStorage.getUser`: the user or `null`. */
@@ -554,84 +601,181 @@ export declare class PostgresAdminStorage {
   updateUser(id: string, updates: Partial<User>): Promise<User>
 }
 
-/** The seed's `RoutesPG` domain object (`storage.routes`). */
-export declare class RoutesPG {
+/** The seed's `ProjectsPG` domain object (`storage.projects`). */
+export declare class ProjectsPG {
   /**
-   * Register a route (status `pending`, TLS on unless `tls: false`). A subdomain already
-   * taken → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   * Create a project; its `envVars` (if any) are stored in the same transaction, and it
+   * comes back with `envVars` as stored. Duplicate slug in the team →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
    */
-  createRoute(config: RouteConfig & { publicUrl: string; id?: string }): Promise<RouteInfo>
-  /** The route with this id, or `null`. */
-  getRouteById(id: string): Promise<RouteInfo | null>
-  /** The deployment's route (the newest if several), or `null`. */
-  getRouteByDeployment(deploymentId: string): Promise<RouteInfo | null>
-  /** The route for this subdomain, or `null`. */
-  getRouteBySubdomain(subdomain: string): Promise<RouteInfo | null>
-  /** Update route fields (`tls` stands for `tlsEnabled`); `null` when there is no such route. */
-  updateRoute(id: string, data: Partial<RouteConfig> & { publicUrl?: string }): Promise<RouteInfo | null>
+  createProject(data: NewProject): Promise<Project>
+  /** The project (with its project-wide `envVars`), or `null`. */
+  getProjectById(id: string): Promise<Project | null>
+  /** The team's project with this slug, or `null`. */
+  getProjectBySlug(teamId: string, slug: string): Promise<Project | null>
   /**
-   * Set the status (`pending | active | unhealthy | error`); `null` when there is no such
-   * route.
+   * Update; `null` when there is no such project. `envVars`, `id`, `createdAt`,
+   * `updatedAt` in the data are ignored.
    */
-  updateRouteStatus(id: string, status: RouteStatus): Promise<RouteInfo | null>
+  updateProject(id: string, data: Partial<Project>): Promise<Project | null>
+  /** Whether a project was deleted; its env vars, tokens and deployments go with it. */
+  deleteProject(id: string): Promise<boolean>
+  /** The team's projects by name (`id` breaks ties), `envVars` loaded in the same statement. */
+  listProjects(teamId: string): Promise<Project[]>
   /**
-   * Record a health check: `active` when healthy, else `unhealthy`; `lastHealthCheck` = now.
-   * `null` when there is no such route.
+   * Set an env var in one atomic upsert on (projectId, deploymentType, key) — a NULL
+   * deploymentType included: an existing row keeps its `id` and `createdAt`.
+   * `encryptedValue` is stored as given.
    */
-  updateRouteHealth(id: string, healthy: boolean): Promise<RouteInfo | null>
-  /** Store the edge provider's id for the route; `null` when there is no such route. */
-  setProviderRouteId(id: string, providerRouteId: string): Promise<RouteInfo | null>
-  /** Whether a route was deleted. */
-  deleteRoute(id: string): Promise<boolean>
-  /** The project's routes, newest first. */
-  listRoutes(projectId: string): Promise<RouteInfo[]>
-  /** Every active route, by subdomain. */
-  listActiveRoutes(): Promise<RouteInfo[]>
+  setEnvVar(data: SetEnvVarInput): Promise<ProjectEnvVar>
+  /**
+   * The env var with this key for this deployment type (left out or `null`: project-wide),
+   * or `null`.
+   */
+  getEnvVar(projectId: string, key: string, deploymentType?: DeploymentType | string | null): Promise<ProjectEnvVar | null>
+  /**
+   * A project's env vars by key: every scope when `deploymentType` is left out, only
+   * project-wide ones for `null`, else that deployment type's.
+   */
+  listEnvVars(projectId: string, deploymentType?: DeploymentType | string | null): Promise<ProjectEnvVar[]>
+  /** Whether an env var was deleted. */
+  deleteEnvVar(id: string): Promise<boolean>
+  /**
+   * Store an API token (hash and prefix; `scopes` a JSON array). Duplicate hash →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createApiToken(data: NewProjectApiToken): Promise<ProjectApiToken>
+  /** The token with this hash, or `null`. */
+  getApiTokenByHash(tokenHash: string): Promise<ProjectApiToken | null>
+  /** A project's tokens, newest first (`id` breaks ties). */
+  listApiTokens(projectId: string): Promise<ProjectApiToken[]>
+  /** Stamp `lastUsedAt` with the server clock (a missing token is ignored). */
+  updateApiTokenLastUsed(id: string): Promise<void>
+  /** Whether a token was deleted. */
+  deleteApiToken(id: string): Promise<boolean>
 }
 
-/** The seed's `RunningServersPG` domain object (`storage.servers`). */
-export declare class RunningServersPG {
+/** The seed's `RbacPG` domain object (`storage.rbac`). */
+export declare class RbacPG {
   /**
-   * Register a server; `id` is generated when not given, `healthStatus` defaults to
-   * `starting` and `startedAt` to now.
+   * Create a role. The same name twice in one scope (team, or global with `teamId`
+   * null) → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
    */
-  registerServer(data: NewRunningServer): Promise<RunningServer>
-  /** The server with this id, or `null`. */
-  getServerById(id: string): Promise<RunningServer | null>
-  /** The deployment's live (not stopped) server, the newest if several; or `null`. */
-  getServerByDeployment(deploymentId: string): Promise<RunningServer | null>
-  /** Update; `null` when there is no such server. `id` is ignored. */
-  updateServer(id: string, data: Partial<RunningServer>): Promise<RunningServer | null>
+  createRole(data: NewRole): Promise<Role>
+  /** The role with this id, or `null`. */
+  getRoleById(id: string): Promise<Role | null>
+  /** The role with this name in the team, or among global roles when `teamId` is `null`. */
+  getRoleByName(teamId: string | null, name: string): Promise<Role | null>
   /**
-   * Record a health check: the status, `lastHealthCheck` = now, and the metrics given.
-   * `null` when there is no such server.
+   * Update; `null` when there is no such role. A system role cannot be renamed, moved to
+   * a team or made non-system (`ERR_ADMIN_PG_SYSTEM_ROLE`).
    */
-  updateHealthStatus(id: string, status: HealthStatus, metrics?: ServerMetrics): Promise<RunningServer | null>
-  /** Mark the server `stopping` with `stoppedAt` = now; `null` when there is no such server. */
-  stopServer(id: string): Promise<RunningServer | null>
-  /** Live servers (of one deployment, or all), newest first. */
-  listRunningServers(deploymentId?: string): Promise<RunningServer[]>
+  updateRole(id: string, data: Partial<Role>): Promise<Role | null>
   /**
-   * Every server of the deployment, stopped ones too, newest first; `limit` is a
-   * non-negative integer.
+   * Whether a role was deleted (its assignments go with it). A system role →
+   * `ERR_ADMIN_PG_SYSTEM_ROLE`.
    */
-  listAllServers(deploymentId: string, options?: { limit?: number }): Promise<RunningServer[]>
+  deleteRole(id: string): Promise<boolean>
   /**
-   * Live servers reported `unhealthy`, or whose last health check is older than
-   * `thresholdMinutes` (default 5; a finite non-negative number).
+   * With `teamId`: the team's roles and the system roles (system first, then by name);
+   * without: every role by name.
    */
-  getUnhealthyServers(thresholdMinutes?: number): Promise<RunningServer[]>
+  listRoles(teamId?: string): Promise<Role[]>
+  /** The system roles, by name. */
+  listSystemRoles(): Promise<Role[]>
   /**
-   * Delete servers stopped more than `olderThanDays` ago (default 7; a finite non-negative
-   * number); how many were deleted.
+   * Assign a role, globally (no resource) or for one resource. The same assignment twice
+   * → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
    */
-  cleanupStoppedServers(olderThanDays?: number): Promise<number>
+  assignRole(data: NewRoleAssignment): Promise<RoleAssignment>
+  /**
+   * Remove the assignment with exactly this scope (no resource = the global one); whether
+   * one was removed.
+   */
+  removeRoleAssignment(roleId: string, userId: string, resourceType?: string, resourceId?: string): Promise<boolean>
+  /** The user's role assignments, oldest first. */
+  getUserRoleAssignments(userId: string): Promise<RoleAssignment[]>
+  /**
+   * The roles applying to the user on one resource: global assignments and assignments to
+   * exactly that resource; each role once, by name.
+   */
+  getUserRolesForResource(userId: string, resourceType: string, resourceId: string): Promise<Role[]>
+  /**
+   * Whether the user's roles grant `permission`: `'*'` grants everything, `'project:*'`
+   * every `project:…` permission; global assignments apply everywhere, resource-scoped
+   * ones only when that resource is asked about. One statement.
+   */
+  hasPermission(userId: string, permission: string, resourceType?: string, resourceId?: string): Promise<boolean>
+  /** Create the seed's system roles where missing (idempotent, safe concurrently). */
+  initializeSystemRoles(): Promise<void>
+}
+
+/** The seed's `TeamsPG` domain object (`storage.teams`). */
+export declare class TeamsPG {
+  /**
+   * Create a team; `id` is generated when not given. Duplicate slug →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createTeam(data: NewTeam): Promise<Team>
+  /**
+   * Create a team and its `owner` member in one transaction: when the owner does not
+   * exist, nothing is created (`ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`).
+   */
+  createTeamWithOwner(team: NewTeam, ownerUserId: string): Promise<Team>
+  /** The team with this id, or `null`. */
+  getTeamById(id: string): Promise<Team | null>
+  /** The team with this slug, or `null`. */
+  getTeamBySlug(slug: string): Promise<Team | null>
+  /** Update; `null` when there is no such team. `id`/`createdAt`/`updatedAt` are ignored. */
+  updateTeam(id: string, data: Partial<Team>): Promise<Team | null>
+  /** Whether a team was deleted; its members, invites, installations and projects go with it. */
+  deleteTeam(id: string): Promise<boolean>
+  /** The teams the user is a member of, by name (`id` breaks ties). */
+  listTeamsForUser(userId: string): Promise<Team[]>
+  /**
+   * Add a member (`createdAt` in the data means `joinedAt`). Already a member →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`; missing team or user →
+   * `ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`.
+   */
+  addTeamMember(data: NewTeamMember): Promise<TeamMember>
+  /** Whether the membership was removed (one statement). */
+  removeTeamMember(teamId: string, userId: string): Promise<boolean>
+  /** The membership, or `null`. */
+  getTeamMember(teamId: string, userId: string): Promise<TeamMember | null>
+  /** The team's members in joining order (`id` breaks ties). */
+  listTeamMembers(teamId: string): Promise<TeamMember[]>
+  /** Change a member's role; `null` when the user is not a member (one statement). */
+  updateTeamMemberRole(teamId: string, userId: string, role: TeamRole | string): Promise<TeamMember | null>
+  /** Create an invite; a random `token` is generated when none is given. */
+  createInvite(data: NewTeamInvite): Promise<TeamInvite>
+  /** The invite with this token, or `null`. */
+  getInviteByToken(token: string): Promise<TeamInvite | null>
+  /**
+   * Accept an invite in one transaction: sets `acceptedAt` and adds the user with the
+   * invite's email (if one exists) as a member with the invite's role. Expired →
+   * `ERR_ADMIN_PG_INVITE_EXPIRED`; accepted before → `ERR_ADMIN_PG_INVITE_ACCEPTED`
+   * (of two concurrent accepts, exactly one succeeds); unknown token → `null`.
+   */
+  acceptInvite(token: string): Promise<TeamInvite | null>
+  /** Invites neither accepted nor expired, newest first (`id` breaks ties). */
+  listPendingInvites(teamId: string): Promise<TeamInvite[]>
+  /** Whether an invite was deleted. */
+  deleteInvite(id: string): Promise<boolean>
+  /**
+   * Register a source-provider installation; the same (team, provider, installationId)
+   * twice → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createInstallation(data: NewTeamInstallation): Promise<TeamInstallation>
+  /** The installation, or `null`. */
+  getInstallation(teamId: string, provider: string, installationId: string): Promise<TeamInstallation | null>
+  /** A team's installations, oldest first (`id` breaks ties). */
+  listInstallations(teamId: string): Promise<TeamInstallation[]>
+  /** Whether an installation was deleted. */
+  deleteInstallation(id: string): Promise<boolean>
 }
 
 /** The seed's `UsersPG` domain object (`storage.users`). */
 export declare class UsersPG {
-  /** `new UsersPG({ client: storage.db })` or `new UsersPG({ pool, schemaName })`, as in the seed. */
-  constructor(config: PgDomainConfig)
   /**
    * Create a user; `id` is generated when not given. Duplicate email →
    * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.

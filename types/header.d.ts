@@ -255,4 +255,206 @@ export interface RouteInfo {
   createdAt: Date
   /** Absent until the route has been health-checked. */
   lastHealthCheck?: Date
+export interface Team {
+  id: string
+  name: string
+  slug: string
+  settings: Record<string, unknown>
+  createdAt: Date
+  updatedAt: Date
+}
+/** `createTeam` input: `id` optional (generated when missing). */
+export interface NewTeam {
+  id?: string
+  name: string
+  slug: string
+  settings?: Record<string, unknown>
+  createdAt?: Date
+  updatedAt?: Date
+}
+export interface TeamMember {
+  id: string
+  teamId: string
+  userId: string
+  role: TeamRole | string
+  /** When the user joined (the stored `joined_at`, same as `joinedAt`). */
+  createdAt: Date
+  updatedAt: Date
+  joinedAt: Date
+}
+/** `addTeamMember` input; `createdAt` is stored as `joinedAt`. */
+export interface NewTeamMember {
+  id?: string
+  teamId: string
+  userId: string
+  role: TeamRole | string
+  createdAt?: Date
+  joinedAt?: Date
+  updatedAt?: Date
+}
+/** A member as `listTeamMembers` gives it: with the member's user. */
+export type TeamMemberWithUser = TeamMember & { user: User }
+export interface TeamInvite {
+  id: string
+  teamId: string
+  email: string
+  role: TeamRole | string
+  invitedBy: string
+  token: string
+  expiresAt: Date
+  acceptedAt: Date | null
+  createdAt: Date
+}
+/** `createTeamInvite` / `createInvite` input: `token` generated when missing. */
+export interface NewTeamInvite {
+  id?: string
+  teamId: string
+  email: string
+  role?: TeamRole | string
+  invitedBy: string
+  token?: string
+  expiresAt: Date | string
+  acceptedAt?: Date | null
+  createdAt?: Date
+}
+/** A source-provider installation (e.g. a GitHub App) of a team. */
+export interface TeamInstallation {
+  id: string
+  teamId: string
+  provider: string
+  installationId: string
+  accountName: string | null
+  accountType: string | null
+  permissions: Record<string, unknown>
+  metadata: Record<string, unknown>
+  createdAt: Date
+  updatedAt: Date
+}
+export interface NewTeamInstallation {
+  id?: string
+  teamId: string
+  provider: string
+  installationId: string
+  accountName?: string | null
+  accountType?: string | null
+  permissions?: Record<string, unknown>
+  metadata?: Record<string, unknown>
+}
+/** An env var as the app sees it; `encryptedValue` is stored and returned as given. */
+export interface EncryptedEnvVar {
+  key: string
+  encryptedValue: string
+  isSecret: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+/** An env var row: project-wide when `deploymentType` is null. */
+export interface ProjectEnvVar extends EncryptedEnvVar {
+  id: string
+  projectId: string
+  deploymentType: DeploymentType | string | null
+}
+/** An env var inside `createProject` data. */
+export interface NewEncryptedEnvVar {
+  key: string
+  encryptedValue: string
+  /** Default `true`; on update of an existing variable, left out keeps the stored flag. */
+  isSecret?: boolean
+  createdAt?: Date
+  updatedAt?: Date
+}
+/** `projects.setEnvVar` input (upsert on projectId, deploymentType, key). */
+export interface SetEnvVarInput {
+  projectId: string
+  deploymentType?: DeploymentType | string | null
+  key: string
+  encryptedValue: string
+  isSecret?: boolean
+}
+export interface Project {
+  id: string
+  teamId: string
+  name: string
+  slug: string
+  sourceType: string
+  sourceConfig: Record<string, unknown>
+  defaultBranch: string
+  settings?: Record<string, unknown>
+  /** The project-wide env vars (no deployment type), ordered by key. */
+  envVars: ProjectEnvVar[]
+  createdAt: Date
+  updatedAt: Date
+}
+/** `createProject` input: `envVars` stored in the same transaction. */
+export interface NewProject {
+  id?: string
+  teamId: string
+  name: string
+  slug: string
+  sourceType: string
+  sourceConfig: Record<string, unknown>
+  defaultBranch?: string
+  settings?: Record<string, unknown>
+  envVars?: NewEncryptedEnvVar[]
+  createdAt?: Date
+  updatedAt?: Date
+}
+export interface ProjectApiToken {
+  id: string
+  projectId: string
+  name: string
+  tokenPrefix: string
+  tokenHash: string
+  scopes: string[]
+  lastUsedAt: Date | null
+  expiresAt: Date | null
+  createdBy: string
+  createdAt: Date
+}
+export interface NewProjectApiToken {
+  id?: string
+  projectId: string
+  name: string
+  tokenPrefix: string
+  tokenHash: string
+  scopes?: string[]
+  lastUsedAt?: Date | null
+  expiresAt?: Date | null
+  createdBy: string
+  createdAt?: Date
+}
+/** A role: global when `teamId` is null. Permissions are `resource:action`, `'*'` or `'<prefix>:*'`. */
+export interface Role {
+  id: string
+  teamId: string | null
+  name: string
+  description: string | null
+  permissions: string[]
+  isSystem: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+export interface NewRole {
+  id?: string
+  teamId?: string | null
+  name: string
+  description?: string | null
+  permissions?: string[]
+  isSystem?: boolean
+}
+/** A role given to a user: everywhere when `resourceType`/`resourceId` are null, else on that resource only. */
+export interface RoleAssignment {
+  id: string
+  roleId: string
+  userId: string
+  resourceType: string | null
+  resourceId: string | null
+  createdAt: Date
+}
+export interface NewRoleAssignment {
+  id?: string
+  roleId: string
+  userId: string
+  resourceType?: string | null
+  resourceId?: string | null
 }

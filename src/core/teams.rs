@@ -1,0 +1,624 @@
+//! Teams, their members, invites and source-provider installations (seed Phase 6.3; CONTRACT
+//! §5A teams/members/invites, §5B `TeamsPG`). SQL beside the function that runs it; plain
+//! inserts and updates go through the generic engine.
+
+use std::sync::Arc;
+
+use sqlx::postgres::PgConnection;
+use sqlx::Row as _;
+
+use super::error::{Result, StoreError};
+use super::generic::{self, parse_id, truncate, Fields};
+use super::page::{Page, PageRequest};
+use super::store::Ctx;
+use super::tables::{table_by_name, Table};
+use super::value::{decode_one, decode_rows, Naming, Param, Row};
+
+fn teams_table() -> &'static Table {
+    table_by_name("admin_teams").expect("admin_teams is a known table")
+}
+
+fn members_table() -> &'static Table {
+    table_by_name("admin_team_members").expect("admin_team_members is a known table")
+}
+
+fn invites_table() -> &'static Table {
+    table_by_name("admin_team_invites").expect("admin_team_invites is a known table")
+}
+
+fn installations_table() -> &'static Table {
+    table_by_name("admin_team_installations").expect("admin_team_installations is a known table")
+}
+
+fn text_field<'a>(fields: &'a Fields, names: &[&str]) -> Option<&'a str> {
+    fields.iter().find_map(|(k, v)| match v {
+        Param::Text(s) if names.contains(&k.as_str()) => Some(s.as_str()),
+        _ => None,
+    })
+}
+
+/// Give the unique violations of this domain a sentence naming what collided.
+fn describe_unique(err: StoreError, fields: &Fields) -> StoreError {
+    if !matches!(err, StoreError::UniqueViolation { .. }) {
+        return err;
+    }
+    let constraint = err
+        .pg()
+        .and_then(|p| p.constraint.clone())
+        .unwrap_or_default();
+    let message = match constraint.as_str() {
+        "admin_teams_slug_key" => text_field(fields, &["slug"])
+            .map(|s| format!("Team with slug {} already exists", truncate(s))),
+        "admin_team_members_team_id_user_id_key" => {
+            Some("This user is already a member of the team".to_string())
+        }
+        "admin_team_invites_token_key" => Some("An invite with this token already exists".into()),
+        c if c.starts_with("admin_team_installations_team_id_provider") => {
+            Some("This installation is already registered for the team".into())
+        }
+        c if c.ends_with("_pkey") => Some("A row with this id already exists".into()),
+        _ => None,
+    };
+    match message {
+        Some(m) => err.with_message(m),
+        None => err,
+    }
+}
+
+async fn one(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    sql: &'static str,
+    id: uuid::Uuid,
+) -> Result<Option<Row>> {
+    let row = ctx.query(sql).bind(id).fetch_optional(&mut *conn).await?;
+    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+}
+
+// ---------- teams ----------
+
+/// Create a team (caller-supplied `id`, or a generated one).
+pub async fn create_team(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
+    generic::insert(ctx, conn, teams_table(), fields)
+        .await
+        .map_err(|e| describe_unique(e, fields))
+}
+
+/// Create a team and its `owner` member in one transaction: both or neither.
+pub async fn create_team_with_owner(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    fields: &Fields,
+    owner_user_id: &str,
+) -> Result<Row> {
+    let owner = parse_id(owner_user_id).ok_or_else(|| {
+        StoreError::invalid(format!(
+            "ownerUserId `{}` is not a UUID",
+            truncate(owner_user_id)
+        ))
+    })?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let team = create_team(ctx, &mut tx, fields).await?;
+    let team_id = team
+        .text("id")
+        .and_then(parse_id)
+        .ok_or_else(|| StoreError::query("created team has no id"))?;
+    ctx.query(
+        "INSERT INTO {s}.admin_team_members (team_id, user_id, role) VALUES ($1, $2, 'owner')",
+    )
+    .bind(team_id)
+    .bind(owner)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(team)
+}
+
+pub async fn get_team(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
+    let Some(id) = parse_id(id) else {
+        return Ok(None);
+    };
+    one(ctx, conn, "SELECT * FROM {s}.admin_teams WHERE id = $1", id).await
+}
+
+pub async fn get_team_by_slug(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    slug: &str,
+) -> Result<Option<Row>> {
+    let row = ctx
+        .query("SELECT * FROM {s}.admin_teams WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+}
+
+/// Update; `None` when there is no such team.
+pub async fn update_team(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    id: &str,
+    fields: &Fields,
+) -> Result<Option<Row>> {
+    generic::update(ctx, conn, teams_table(), id, fields)
+        .await
+        .map_err(|e| describe_unique(e, fields))
+}
+
+/// Delete; members, invites, installations, projects (and theirs) go with it (FK cascade).
+pub async fn delete_team(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
+    generic::delete(ctx, conn, teams_table(), id).await
+}
+
+/// The teams a user belongs to, by name (`id` breaks ties).
+pub async fn list_teams_for_user(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    user_id: &str,
+) -> Result<Vec<Row>> {
+    let Some(user_id) = parse_id(user_id) else {
+        return Ok(Vec::new());
+    };
+    let rows = ctx
+        .query(
+            "SELECT t.* FROM {s}.admin_teams t \
+             JOIN {s}.admin_team_members m ON m.team_id = t.id \
+             WHERE m.user_id = $1 ORDER BY t.name, t.id",
+        )
+        .bind(user_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    decode_rows(&rows, Naming::Camel)
+}
+
+/// One page of `list_teams_for_user`, with the total, in one statement.
+pub async fn list_teams_for_user_page(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    user_id: &str,
+    req: PageRequest,
+) -> Result<Page> {
+    let Some(user_id) = parse_id(user_id) else {
+        return Ok(Page::from_rows(Vec::new(), req));
+    };
+    let rows = ctx
+        .query(
+            "WITH base AS (SELECT t.* FROM {s}.admin_teams t \
+               JOIN {s}.admin_team_members m ON m.team_id = t.id WHERE m.user_id = $1) \
+             SELECT p.*, c.total FROM (SELECT count(*) AS total FROM base) c \
+             LEFT JOIN LATERAL (SELECT * FROM base ORDER BY name, id LIMIT $2 OFFSET $3) p ON true \
+             ORDER BY p.name, p.id",
+        )
+        .bind(user_id)
+        .bind(req.per_page)
+        .bind(req.offset())
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(Page::from_rows(decode_rows(&rows, Naming::Camel)?, req))
+}
+
+// ---------- members ----------
+
+/// Members carry `createdAt` too (MastraAdmin's `TeamMember`): it reports `joined_at`.
+fn member_shape(rows: Vec<Row>) -> Vec<Row> {
+    let Some(first) = rows.first() else {
+        return rows;
+    };
+    let Some(joined) = first.columns.iter().position(|c| c == "joinedAt") else {
+        return rows;
+    };
+    let mut columns = first.columns.to_vec();
+    columns.push("createdAt".into());
+    let columns: Arc<[String]> = columns.into();
+    rows.into_iter()
+        .map(|mut r| {
+            let v = r.values[joined].clone();
+            r.values.push(v);
+            Row {
+                columns: columns.clone(),
+                values: r.values,
+            }
+        })
+        .collect()
+}
+
+fn member_one(row: Row) -> Row {
+    member_shape(vec![row])
+        .pop()
+        .expect("one row in, one row out")
+}
+
+/// `createdAt` in member data means `joined_at` (the table has no `created_at`);
+/// an explicit `joinedAt` wins.
+fn member_fields(fields: &Fields) -> Fields {
+    let has_joined = fields
+        .iter()
+        .any(|(k, _)| k == "joinedAt" || k == "joined_at");
+    fields
+        .iter()
+        .filter_map(|(k, v)| match k.as_str() {
+            "createdAt" | "created_at" if has_joined => None,
+            "createdAt" | "created_at" => Some(("joinedAt".to_string(), v.clone())),
+            _ => Some((k.clone(), v.clone())),
+        })
+        .collect()
+}
+
+/// Add a member. Duplicate → unique violation; missing team or user → foreign key violation.
+pub async fn add_member(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
+    let fields = member_fields(fields);
+    generic::insert(ctx, conn, members_table(), &fields)
+        .await
+        .map(member_one)
+        .map_err(|e| describe_unique(e, &fields))
+}
+
+pub async fn get_member(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    team_id: &str,
+    user_id: &str,
+) -> Result<Option<Row>> {
+    let (Some(team_id), Some(user_id)) = (parse_id(team_id), parse_id(user_id)) else {
+        return Ok(None);
+    };
+    let row = ctx
+        .query("SELECT * FROM {s}.admin_team_members WHERE team_id = $1 AND user_id = $2")
+        .bind(team_id)
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row
+        .map(|r| decode_one(&r, Naming::Camel))
+        .transpose()?
+        .map(member_one))
+}
+
+/// Members of a team, in joining order (`id` breaks ties).
+pub async fn list_members(ctx: &Ctx, conn: &mut PgConnection, team_id: &str) -> Result<Vec<Row>> {
+    let Some(team_id) = parse_id(team_id) else {
+        return Ok(Vec::new());
+    };
+    let rows = ctx
+        .query("SELECT * FROM {s}.admin_team_members WHERE team_id = $1 ORDER BY joined_at, id")
+        .bind(team_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(member_shape(decode_rows(&rows, Naming::Camel)?))
+}
+
+/// One page of members, each joined with its `user`, and the total: one statement.
+pub async fn list_members_page(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    team_id: &str,
+    req: PageRequest,
+) -> Result<Page> {
+    let Some(team_id) = parse_id(team_id) else {
+        return Ok(Page::from_rows(Vec::new(), req));
+    };
+    // The user is serialized only for the rows of the page, not for the count.
+    let rows = ctx
+        .query(
+            "WITH base AS (SELECT * FROM {s}.admin_team_members WHERE team_id = $1) \
+             SELECT p.*, c.total FROM (SELECT count(*) AS total FROM base) c \
+             LEFT JOIN LATERAL ( \
+               SELECT b.*, to_jsonb(u) AS \"user\" FROM base b \
+               JOIN {s}.admin_users u ON u.id = b.user_id \
+               ORDER BY b.joined_at, b.id LIMIT $2 OFFSET $3) p ON true \
+             ORDER BY p.joined_at, p.id",
+        )
+        .bind(team_id)
+        .bind(req.per_page)
+        .bind(req.offset())
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut page = Page::from_rows(decode_rows(&rows, Naming::Camel)?, req);
+    page.data = member_shape(std::mem::take(&mut page.data));
+    for row in &mut page.data {
+        row.records_from_json("user");
+    }
+    Ok(page)
+}
+
+/// Change a member's role; `None` when the user is not a member of the team.
+pub async fn update_member_role(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    team_id: &str,
+    user_id: &str,
+    role: &str,
+) -> Result<Option<Row>> {
+    let (Some(team_id), Some(user_id)) = (parse_id(team_id), parse_id(user_id)) else {
+        return Ok(None);
+    };
+    let row = ctx
+        .query(
+            "UPDATE {s}.admin_team_members SET role = $3 \
+             WHERE team_id = $1 AND user_id = $2 RETURNING *",
+        )
+        .bind(team_id)
+        .bind(user_id)
+        .bind(role)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row
+        .map(|r| decode_one(&r, Naming::Camel))
+        .transpose()?
+        .map(member_one))
+}
+
+/// Whether a membership was removed.
+pub async fn remove_member(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    team_id: &str,
+    user_id: &str,
+) -> Result<bool> {
+    let (Some(team_id), Some(user_id)) = (parse_id(team_id), parse_id(user_id)) else {
+        return Ok(false);
+    };
+    let res = ctx
+        .query("DELETE FROM {s}.admin_team_members WHERE team_id = $1 AND user_id = $2")
+        .bind(team_id)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+// ---------- invites ----------
+
+/// An unguessable invite token: 64 hex digits from two random (v4) UUIDs, 244 random bits.
+pub fn generate_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// Create an invite; a `token` is generated when none is given.
+pub async fn create_invite(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
+    let mut fields = fields.clone();
+    let has_token = fields
+        .iter()
+        .any(|(k, v)| k == "token" && !matches!(v, Param::Null));
+    if !has_token {
+        fields.retain(|(k, _)| k != "token");
+        fields.push(("token".into(), Param::Text(generate_token())));
+    }
+    generic::insert(ctx, conn, invites_table(), &fields)
+        .await
+        .map_err(|e| describe_unique(e, &fields))
+}
+
+pub async fn get_invite(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
+    let Some(id) = parse_id(id) else {
+        return Ok(None);
+    };
+    one(
+        ctx,
+        conn,
+        "SELECT * FROM {s}.admin_team_invites WHERE id = $1",
+        id,
+    )
+    .await
+}
+
+pub async fn get_invite_by_token(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    token: &str,
+) -> Result<Option<Row>> {
+    let row = ctx
+        .query("SELECT * FROM {s}.admin_team_invites WHERE token = $1")
+        .bind(token)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+}
+
+/// The team's invite for this email, matched case-insensitively: an exact-case match first,
+/// then a pending one, then the newest.
+pub async fn get_invite_by_email(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    team_id: &str,
+    email: &str,
+) -> Result<Option<Row>> {
+    let Some(team_id) = parse_id(team_id) else {
+        return Ok(None);
+    };
+    let row = ctx
+        .query(
+            "SELECT * FROM {s}.admin_team_invites \
+             WHERE team_id = $1 AND lower(email) = lower($2) \
+             ORDER BY (email = $2) DESC, (accepted_at IS NULL) DESC, created_at DESC, id \
+             LIMIT 1",
+        )
+        .bind(team_id)
+        .bind(email)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+}
+
+/// Invites neither accepted nor expired, newest first (`id` breaks ties).
+pub async fn list_pending_invites(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    team_id: &str,
+) -> Result<Vec<Row>> {
+    let Some(team_id) = parse_id(team_id) else {
+        return Ok(Vec::new());
+    };
+    let rows = ctx
+        .query(
+            "SELECT * FROM {s}.admin_team_invites \
+             WHERE team_id = $1 AND accepted_at IS NULL AND expires_at > now() \
+             ORDER BY created_at DESC, id",
+        )
+        .bind(team_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    decode_rows(&rows, Naming::Camel)
+}
+
+/// Accept an invite in one transaction: the invite row is locked, so of two concurrent
+/// accepts exactly one succeeds and the other sees it accepted. Sets `accepted_at` and adds
+/// the user with the invite's email (if one exists; exact-case email first) as a member with
+/// the invite's role; an existing membership is kept as it is. `None` for an unknown token.
+pub async fn accept_invite(ctx: &Ctx, conn: &mut PgConnection, token: &str) -> Result<Option<Row>> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let found = ctx
+        .query(
+            "SELECT id, accepted_at IS NOT NULL AS accepted, expires_at <= now() AS expired \
+             FROM {s}.admin_team_invites WHERE token = $1 FOR UPDATE",
+        )
+        .bind(token)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let id: uuid::Uuid = found.try_get("id")?;
+    if found.try_get::<bool, _>("accepted")? {
+        return Err(StoreError::InviteAccepted(
+            "This invite has already been accepted".into(),
+        ));
+    }
+    if found
+        .try_get::<Option<bool>, _>("expired")?
+        .unwrap_or(false)
+    {
+        return Err(StoreError::InviteExpired("This invite has expired".into()));
+    }
+    let row = ctx
+        .query(
+            "WITH inv AS ( \
+               UPDATE {s}.admin_team_invites SET accepted_at = now() WHERE id = $1 RETURNING *), \
+             joined AS ( \
+               INSERT INTO {s}.admin_team_members (team_id, user_id, role) \
+               SELECT inv.team_id, u.id, inv.role FROM inv \
+               CROSS JOIN LATERAL ( \
+                 SELECT id FROM {s}.admin_users WHERE lower(email) = lower(inv.email) \
+                 ORDER BY (email = inv.email) DESC, created_at, id LIMIT 1) u \
+               ON CONFLICT (team_id, user_id) DO NOTHING) \
+             SELECT * FROM inv",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let row = decode_one(&row, Naming::Camel)?;
+    tx.commit().await?;
+    Ok(Some(row))
+}
+
+pub async fn delete_invite(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
+    generic::delete(ctx, conn, invites_table(), id).await
+}
+
+// ---------- installations ----------
+
+/// Register a provider installation; the same (team, provider, installation id) twice is a
+/// unique violation.
+pub async fn create_installation(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    fields: &Fields,
+) -> Result<Row> {
+    generic::insert(ctx, conn, installations_table(), fields)
+        .await
+        .map_err(|e| describe_unique(e, fields))
+}
+
+pub async fn get_installation(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    team_id: &str,
+    provider: &str,
+    installation_id: &str,
+) -> Result<Option<Row>> {
+    let Some(team_id) = parse_id(team_id) else {
+        return Ok(None);
+    };
+    let row = ctx
+        .query(
+            "SELECT * FROM {s}.admin_team_installations \
+             WHERE team_id = $1 AND provider = $2 AND installation_id = $3",
+        )
+        .bind(team_id)
+        .bind(provider)
+        .bind(installation_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+}
+
+/// A team's installations, oldest first (`id` breaks ties).
+pub async fn list_installations(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    team_id: &str,
+) -> Result<Vec<Row>> {
+    let Some(team_id) = parse_id(team_id) else {
+        return Ok(Vec::new());
+    };
+    let rows = ctx
+        .query(
+            "SELECT * FROM {s}.admin_team_installations WHERE team_id = $1 \
+             ORDER BY created_at, id",
+        )
+        .bind(team_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    decode_rows(&rows, Naming::Camel)
+}
+
+pub async fn delete_installation(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
+    generic::delete(ctx, conn, installations_table(), id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::value::Value;
+
+    #[test]
+    fn tokens_are_long_random_hex() {
+        let a = generate_token();
+        let b = generate_token();
+        assert_eq!(a.len(), 64);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn member_created_at_reports_joined_at() {
+        let t = Value::Text("2024-01-01".into());
+        let row = Row {
+            columns: vec!["id".to_string(), "joinedAt".to_string()].into(),
+            values: vec![Value::Text("x".into()), t.clone()],
+        };
+        let row = member_one(row);
+        assert_eq!(row.get("createdAt"), Some(&t));
+    }
+
+    #[test]
+    fn created_at_in_member_data_means_joined_at() {
+        let f: Fields = vec![
+            ("teamId".into(), Param::Text("a".into())),
+            ("createdAt".into(), Param::Text("2024-01-01".into())),
+        ];
+        let out = member_fields(&f);
+        assert!(out.iter().any(|(k, _)| k == "joinedAt"));
+        assert!(!out.iter().any(|(k, _)| k == "createdAt"));
+        let both: Fields = vec![
+            ("joinedAt".into(), Param::Text("2024-01-02".into())),
+            ("createdAt".into(), Param::Text("2024-01-01".into())),
+        ];
+        assert_eq!(member_fields(&both).len(), 1);
+    }
+}
