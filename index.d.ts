@@ -103,6 +103,16 @@ export interface PoolInstanceConfig extends PostgresAdminBaseConfig {
 }
 export type PostgresAdminStorageConfig = PoolInstanceConfig | ConnectionStringConfig | HostConfig
 
+/** How a domain class is built on its own (the seed's `PgDomainConfig`). */
+export interface PgDomainConfig {
+  /** A `DbClient` (`storage.db`): share that storage's connections. */
+  client?: DbClient
+  /** A `pg.Pool`: open our own connections with its options. */
+  pool?: import('pg').Pool
+  schemaName?: string
+  skipDefaultIndexes?: boolean
+}
+
 /** `{ page, perPage }` of the flat list methods (defaults 1 and 20). */
 export interface PaginationParams {
   page?: number
@@ -155,6 +165,97 @@ export type NewUser = Omit<User, 'id' | 'createdAt' | 'updatedAt' | 'name' | 'av
   updatedAt?: Date
 }
 
+/** One entry of `Deployment.envVarOverrides` (stored as a JSON array). */
+export interface DeploymentEnvVarOverride {
+  key: string
+  encryptedValue: string
+  isSecret: boolean
+}
+export interface Deployment {
+  id: string
+  projectId: string
+  type: DeploymentType
+  branch: string
+  slug: string
+  status: DeploymentStatus
+  currentBuildId: string | null
+  publicUrl: string | null
+  internalHost: string | null
+  internalPort: number | null
+  envVarOverrides: DeploymentEnvVarOverride[]
+  autoShutdown: boolean
+  expiresAt: Date | null
+  createdAt: Date
+  updatedAt: Date
+}
+/** `createDeployment` input: `id` optional (generated when missing), other columns default. */
+export type NewDeployment = Pick<Deployment, 'projectId' | 'type' | 'branch' | 'slug'> &
+  Partial<Omit<Deployment, 'projectId' | 'type' | 'branch' | 'slug'>>
+
+export interface Build {
+  id: string
+  deploymentId: string
+  trigger: BuildTrigger
+  triggeredBy: string
+  commitSha: string | null
+  commitMessage: string | null
+  status: BuildStatus
+  logs: string
+  logPath: string | null
+  errorMessage: string | null
+  queuedAt: Date
+  startedAt: Date | null
+  completedAt: Date | null
+  createdAt: Date
+}
+/** `createBuild` input: `id` optional; `status` defaults to `queued`, `queuedAt` to now. */
+export type NewBuild = Pick<Build, 'deploymentId' | 'trigger' | 'triggeredBy'> &
+  Partial<Omit<Build, 'deploymentId' | 'trigger' | 'triggeredBy'>>
+
+export interface RunningServer {
+  id: string
+  deploymentId: string
+  buildId: string
+  processId: number | null
+  containerId: string | null
+  host: string
+  port: number
+  healthStatus: HealthStatus
+  lastHealthCheck: Date | null
+  memoryUsageMb: number | null
+  cpuPercent: number | null
+  startedAt: Date
+  stoppedAt: Date | null
+}
+/** `registerServer` / `createRunningServer` input: `id` optional; `healthStatus` defaults to `starting`, `startedAt` to now. */
+export type NewRunningServer = Pick<RunningServer, 'deploymentId' | 'buildId' | 'host' | 'port'> &
+  Partial<Omit<RunningServer, 'deploymentId' | 'buildId' | 'host' | 'port'>>
+/** Metrics of `updateHealthStatus`: absent keys are left alone, `null` clears. */
+export interface ServerMetrics {
+  memoryUsageMb?: number | null
+  cpuPercent?: number | null
+}
+
+/** The seed's route configuration (`createRoute` also takes `publicUrl`). */
+export interface RouteConfig {
+  deploymentId: string
+  projectId: string
+  subdomain: string
+  targetHost: string
+  targetPort: number
+  /** Default true. */
+  tls?: boolean
+}
+/** What the routes domain returns (the seed's `RouteInfo`). */
+export interface RouteInfo {
+  routeId: string
+  deploymentId: string
+  publicUrl: string
+  status: RouteStatus
+  createdAt: Date
+  /** Absent until the route has been health-checked. */
+  lastHealthCheck?: Date
+}
 export interface Team {
   id: string
   name: string
@@ -409,6 +510,67 @@ export declare class AdminPgDB {
   transaction<T>(callback: (db: AdminPgDB) => Promise<T> | T): Promise<T>
 }
 
+/** The seed's `BuildsPG` domain object (`storage.builds`), build queue included. */
+export declare class BuildsPG {
+  /**
+   * Create a build; `id` is generated when not given, `status` defaults to `queued` and
+   * `queuedAt` to now (server clock).
+   */
+  createBuild(data: NewBuild): Promise<Build>
+  /** The build with this id, or `null`. */
+  getBuildById(id: string): Promise<Build | null>
+  /** Update; `null` when there is no such build. `id`/`createdAt` are ignored. */
+  updateBuild(id: string, data: Partial<Build>): Promise<Build | null>
+  /**
+   * Set the status: `building` sets `startedAt`, `succeeded`/`failed`/`cancelled` set
+   * `completedAt` (server clock). `errorMessage`, when given, is stored too. `null` when
+   * there is no such build.
+   */
+  updateBuildStatus(id: string, status: BuildStatus, errorMessage?: string | null): Promise<Build | null>
+  /**
+   * Append to the build's logs atomically (concurrent appenders never lose a chunk). A
+   * missing build is ignored, as in the seed.
+   */
+  appendBuildLogs(id: string, logs: string): Promise<void>
+  /**
+   * Mark the build failed with this message, completed now; `null` when there is no such
+   * build.
+   */
+  setBuildError(id: string, errorMessage: string): Promise<Build | null>
+  /**
+   * Whether a build was deleted. A build a running server points at cannot be deleted
+   * (`ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`).
+   */
+  deleteBuild(id: string): Promise<boolean>
+  /**
+   * The deployment's builds, newest first (`id` breaks ties); `limit` is a non-negative
+   * integer.
+   */
+  listBuilds(deploymentId: string, options?: { limit?: number }): Promise<Build[]>
+  /** Queue a build for the deployment (status `queued`, queued now). */
+  enqueue(deploymentId: string, trigger: BuildTrigger, triggeredBy: string, commitSha?: string | null, commitMessage?: string | null): Promise<Build>
+  /**
+   * Claim the oldest queued build (FIFO by `queuedAt`, then `id`) in one statement with
+   * `FOR UPDATE SKIP LOCKED`: it comes back `building` with `startedAt` set, and no other
+   * worker receives it. `null` when nothing is queued.
+   */
+  dequeue(): Promise<Build | null>
+  /**
+   * Claim up to `n` of the oldest queued builds in one statement, same guarantees as
+   * `dequeue`; returned in queue order.
+   */
+  dequeueBatch(n: number): Promise<Build[]>
+  /** 1-based position of a queued build in dequeue order; `-1` when it is not queued. */
+  getQueuePosition(buildId: string): Promise<number>
+  /** How many builds are queued. */
+  getQueueLength(): Promise<number>
+  /**
+   * Cancel the deployment's queued builds (builds already claimed or finished are left
+   * alone); how many were cancelled.
+   */
+  cancelQueuedBuilds(deploymentId: string): Promise<number>
+}
+
 /**
  * The raw SQL client. Methods follow pg-promise's names; values are bound like
  * node-postgres binds them (the server infers each parameter's type). Rows keep the
@@ -440,6 +602,42 @@ export declare class DbClient {
   ping(): Promise<void>
 }
 
+/** The seed's `DeploymentsPG` domain object (`storage.deployments`). */
+export declare class DeploymentsPG {
+  /**
+   * Create a deployment; `id` is generated when not given. A second deployment with the
+   * same (projectId, type, branch) → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createDeployment(data: NewDeployment): Promise<Deployment>
+  /** The deployment with this id, or `null`. */
+  getDeploymentById(id: string): Promise<Deployment | null>
+  /** The project's deployment for (type, branch), or `null`. */
+  getDeployment(projectId: string, type: DeploymentType, branch: string): Promise<Deployment | null>
+  /** The project's newest production deployment, or `null`. */
+  getProductionDeployment(projectId: string): Promise<Deployment | null>
+  /** Update; `null` when there is no such deployment. `id`/`createdAt`/`updatedAt` are ignored. */
+  updateDeployment(id: string, data: Partial<Deployment>): Promise<Deployment | null>
+  /**
+   * Set the status (`pending | building | running | stopped | failed`); `null` when there
+   * is no such deployment.
+   */
+  updateDeploymentStatus(id: string, status: DeploymentStatus): Promise<Deployment | null>
+  /** Point the deployment at a build; `null` when there is no such deployment. */
+  setCurrentBuild(deploymentId: string, buildId: string): Promise<Deployment | null>
+  /** Whether a deployment was deleted (its builds, servers and routes go with it). */
+  deleteDeployment(id: string): Promise<boolean>
+  /** The project's deployments, newest first (`id` breaks ties). */
+  listDeployments(projectId: string): Promise<Deployment[]>
+  /** The project's deployments of one type, newest first. */
+  listDeploymentsByType(projectId: string, type: DeploymentType): Promise<Deployment[]>
+  /** The project's pending, building and running deployments, newest first. */
+  listActiveDeployments(projectId: string): Promise<Deployment[]>
+  /** The project's preview deployments, newest first. */
+  listPreviewDeployments(projectId: string): Promise<Deployment[]>
+  /** Delete preview deployments whose `expiresAt` has passed; how many were deleted. */
+  cleanupExpiredPreviews(): Promise<number>
+}
+
 /**
  * PostgreSQL storage for MastraAdmin: a drop-in replacement for `@mastra/admin-pg`'s
  * `PostgresAdminStorage`. Implements the flat `AdminStorage` interface and exposes the
@@ -448,6 +646,53 @@ export declare class DbClient {
 export declare class PostgresAdminStorage {
   /** The generic table layer over this storage. */
   get adminDb(): AdminPgDB
+  /** The seed's builds domain object (with the build queue). */
+  get builds(): BuildsPG
+  /** `AdminStorage.getBuild`: the build or `null`. */
+  getBuild(id: string): Promise<Build | null>
+  /** `AdminStorage.listBuildsForDeployment`: one page, newest first, in one round trip. */
+  listBuildsForDeployment(deploymentId: string, pagination?: PaginationParams): Promise<PaginatedResult<Build>>
+  /** `AdminStorage.createBuild`: caller-supplied id (generated if missing). */
+  createBuild(build: NewBuild): Promise<Build>
+  /** `AdminStorage.updateBuild`: a missing build → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateBuild(id: string, updates: Partial<Build>): Promise<Build>
+  /**
+   * `AdminStorage.updateBuildStatus`: sets `startedAt` on `building`, `completedAt` on
+   * `succeeded`/`failed`/`cancelled`, and `errorMessage` when given; a missing build →
+   * `ERR_ADMIN_PG_NOT_FOUND`.
+   */
+  updateBuildStatus(id: string, status: BuildStatus, errorMessage?: string | null): Promise<Build>
+  /**
+   * `AdminStorage.appendBuildLogs`: atomic append; a missing build resolves quietly (the
+   * app calls it fire-and-forget).
+   */
+  appendBuildLogs(id: string, logs: string): Promise<void>
+  /** `AdminStorage.dequeueNextBuild`: the domain `dequeue()`. */
+  dequeueNextBuild(): Promise<Build | null>
+  /** `AdminStorage.listQueuedBuilds`: every queued build, in dequeue (FIFO) order. */
+  listQueuedBuilds(): Promise<Build[]>
+  /** The seed's deployments domain object. */
+  get deployments(): DeploymentsPG
+  /** `AdminStorage.getDeployment`: the deployment or `null`. */
+  getDeployment(id: string): Promise<Deployment | null>
+  /**
+   * `AdminStorage.getDeploymentBySlug`: the project's deployment with this slug (the newest
+   * if several), or `null`.
+   */
+  getDeploymentBySlug(projectId: string, slug: string): Promise<Deployment | null>
+  /** `AdminStorage.listDeploymentsForProject`: one page, newest first, in one round trip. */
+  listDeploymentsForProject(projectId: string, pagination?: PaginationParams): Promise<PaginatedResult<Deployment>>
+  /** `AdminStorage.createDeployment`: caller-supplied id (generated if missing). */
+  createDeployment(deployment: NewDeployment): Promise<Deployment>
+  /** `AdminStorage.updateDeployment`: a missing deployment → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateDeployment(id: string, updates: Partial<Deployment>): Promise<Deployment>
+  /** `AdminStorage.updateDeploymentStatus`: a missing deployment → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateDeploymentStatus(id: string, status: DeploymentStatus): Promise<Deployment>
+  /**
+   * `AdminStorage.deleteDeployment`: cascades to builds, servers and routes; a missing
+   * deployment → `ERR_ADMIN_PG_NOT_FOUND`.
+   */
+  deleteDeployment(id: string): Promise<void>
   /** The seed's projects domain object. */
   get projects(): ProjectsPG
   /** `AdminStorage.getProject`: the project with its `envVars`, or `null`. */
@@ -510,6 +755,25 @@ export declare class PostgresAdminStorage {
    * (`'*'` and `'<resource>:*'` are wildcards). One statement.
    */
   userHasPermission(userId: string, teamId: string, permission: string): Promise<boolean>
+  /** The seed's routes domain object. */
+  get routes(): RoutesPG
+  /** The seed's running-servers domain object. */
+  get servers(): RunningServersPG
+  /** `AdminStorage.getRunningServer`: the server or `null`. */
+  getRunningServer(id: string): Promise<RunningServer | null>
+  /** `AdminStorage.getRunningServerForDeployment`: the newest live server, or `null`. */
+  getRunningServerForDeployment(deploymentId: string): Promise<RunningServer | null>
+  /** `AdminStorage.listRunningServers`: every live (not stopped) server, newest first. */
+  listRunningServers(): Promise<RunningServer[]>
+  /** `AdminStorage.createRunningServer`: caller-supplied id (generated if missing). */
+  createRunningServer(server: NewRunningServer): Promise<RunningServer>
+  /** `AdminStorage.updateRunningServer`: a missing server → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateRunningServer(id: string, updates: Partial<RunningServer>): Promise<RunningServer>
+  /**
+   * `AdminStorage.stopRunningServer`: `healthStatus: 'stopping'`, `stoppedAt` = now; a
+   * missing server → `ERR_ADMIN_PG_NOT_FOUND`.
+   */
+  stopRunningServer(id: string): Promise<void>
   /**
    * Validates the config synchronously (throws `ERR_ADMIN_PG_CONFIG` naming the field);
    * no connection is opened until the first call.
@@ -710,6 +974,80 @@ export declare class RbacPG {
   initializeSystemRoles(): Promise<void>
 }
 
+/** The seed's `RoutesPG` domain object (`storage.routes`). */
+export declare class RoutesPG {
+  /**
+   * Register a route (status `pending`, TLS on unless `tls: false`). A subdomain already
+   * taken → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createRoute(config: RouteConfig & { publicUrl: string; id?: string }): Promise<RouteInfo>
+  /** The route with this id, or `null`. */
+  getRouteById(id: string): Promise<RouteInfo | null>
+  /** The deployment's route (the newest if several), or `null`. */
+  getRouteByDeployment(deploymentId: string): Promise<RouteInfo | null>
+  /** The route for this subdomain, or `null`. */
+  getRouteBySubdomain(subdomain: string): Promise<RouteInfo | null>
+  /** Update route fields (`tls` stands for `tlsEnabled`); `null` when there is no such route. */
+  updateRoute(id: string, data: Partial<RouteConfig> & { publicUrl?: string }): Promise<RouteInfo | null>
+  /**
+   * Set the status (`pending | active | unhealthy | error`); `null` when there is no such
+   * route.
+   */
+  updateRouteStatus(id: string, status: RouteStatus): Promise<RouteInfo | null>
+  /**
+   * Record a health check: `active` when healthy, else `unhealthy`; `lastHealthCheck` = now.
+   * `null` when there is no such route.
+   */
+  updateRouteHealth(id: string, healthy: boolean): Promise<RouteInfo | null>
+  /** Store the edge provider's id for the route; `null` when there is no such route. */
+  setProviderRouteId(id: string, providerRouteId: string): Promise<RouteInfo | null>
+  /** Whether a route was deleted. */
+  deleteRoute(id: string): Promise<boolean>
+  /** The project's routes, newest first. */
+  listRoutes(projectId: string): Promise<RouteInfo[]>
+  /** Every active route, by subdomain. */
+  listActiveRoutes(): Promise<RouteInfo[]>
+}
+
+/** The seed's `RunningServersPG` domain object (`storage.servers`). */
+export declare class RunningServersPG {
+  /**
+   * Register a server; `id` is generated when not given, `healthStatus` defaults to
+   * `starting` and `startedAt` to now.
+   */
+  registerServer(data: NewRunningServer): Promise<RunningServer>
+  /** The server with this id, or `null`. */
+  getServerById(id: string): Promise<RunningServer | null>
+  /** The deployment's live (not stopped) server, the newest if several; or `null`. */
+  getServerByDeployment(deploymentId: string): Promise<RunningServer | null>
+  /** Update; `null` when there is no such server. `id` is ignored. */
+  updateServer(id: string, data: Partial<RunningServer>): Promise<RunningServer | null>
+  /**
+   * Record a health check: the status, `lastHealthCheck` = now, and the metrics given.
+   * `null` when there is no such server.
+   */
+  updateHealthStatus(id: string, status: HealthStatus, metrics?: ServerMetrics): Promise<RunningServer | null>
+  /** Mark the server `stopping` with `stoppedAt` = now; `null` when there is no such server. */
+  stopServer(id: string): Promise<RunningServer | null>
+  /** Live servers (of one deployment, or all), newest first. */
+  listRunningServers(deploymentId?: string): Promise<RunningServer[]>
+  /**
+   * Every server of the deployment, stopped ones too, newest first; `limit` is a
+   * non-negative integer.
+   */
+  listAllServers(deploymentId: string, options?: { limit?: number }): Promise<RunningServer[]>
+  /**
+   * Live servers reported `unhealthy`, or whose last health check is older than
+   * `thresholdMinutes` (default 5; a finite non-negative number).
+   */
+  getUnhealthyServers(thresholdMinutes?: number): Promise<RunningServer[]>
+  /**
+   * Delete servers stopped more than `olderThanDays` ago (default 7; a finite non-negative
+   * number); how many were deleted.
+   */
+  cleanupStoppedServers(olderThanDays?: number): Promise<number>
+}
+
 /** The seed's `TeamsPG` domain object (`storage.teams`). */
 export declare class TeamsPG {
   /**
@@ -776,6 +1114,8 @@ export declare class TeamsPG {
 
 /** The seed's `UsersPG` domain object (`storage.users`). */
 export declare class UsersPG {
+  /** `new UsersPG({ client: storage.db })` or `new UsersPG({ pool, schemaName })`, as in the seed. */
+  constructor(config: PgDomainConfig)
   /**
    * Create a user; `id` is generated when not given. Duplicate email →
    * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.

@@ -836,9 +836,13 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.AdminPgDB = nativeBinding.AdminPgDB
+module.exports.BuildsPG = nativeBinding.BuildsPG
 module.exports.DbClient = nativeBinding.DbClient
+module.exports.DeploymentsPG = nativeBinding.DeploymentsPG
 module.exports.PostgresAdminStorage = nativeBinding.PostgresAdminStorage
 module.exports.ProjectsPG = nativeBinding.ProjectsPG
 module.exports.RbacPG = nativeBinding.RbacPG
+module.exports.RoutesPG = nativeBinding.RoutesPG
+module.exports.RunningServersPG = nativeBinding.RunningServersPG
 module.exports.TeamsPG = nativeBinding.TeamsPG
 module.exports.UsersPG = nativeBinding.UsersPG

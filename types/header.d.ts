@@ -255,6 +255,7 @@ export interface RouteInfo {
   createdAt: Date
   /** Absent until the route has been health-checked. */
   lastHealthCheck?: Date
+}
 export interface Team {
   id: string
   name: string
