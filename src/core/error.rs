@@ -113,6 +113,12 @@ impl StoreError {
         StoreError::NotFound(msg.to_string())
     }
 
+    /// The flat face's error for a write to a missing row: `"<What> <id> not found"`.
+    pub fn missing(what: &str, id: &str) -> Self {
+        let id: String = id.chars().take(64).collect();
+        StoreError::NotFound(format!("{what} {id} not found"))
+    }
+
     /// A query error without PostgreSQL details (e.g. `one()` got 2 rows).
     pub fn query(msg: impl fmt::Display) -> Self {
         StoreError::Query {

@@ -6,19 +6,14 @@ use napi::{Env, JsValue};
 use napi_derive::napi;
 
 use super::convert::{self, JsOut};
-use super::deployments::page_request;
 use super::error::{out_bool, out_number, out_opt_row, out_page, out_row, out_rows, out_void, run};
 use super::storage::PostgresAdminStorage;
 use crate::core::builds::{self, ErrorMessage};
 use crate::core::error::StoreError;
-use crate::core::generic::{non_negative, truncate};
+use crate::core::generic::non_negative;
 use crate::core::store::Target;
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
-
-fn build_not_found(id: &str) -> StoreError {
-    StoreError::not_found(format!("Build {} not found", truncate(id)))
-}
 
 /// The optional `errorMessage` argument: `undefined` keeps the stored one, a string or `null`
 /// sets it.
@@ -40,6 +35,17 @@ pub struct BuildsPG {
 
 #[napi]
 impl BuildsPG {
+    /// `new BuildsPG({ client: storage.db })` or `new BuildsPG({ pool, schemaName })`, as in the seed.
+    #[napi(constructor, ts_args_type = "config: PgDomainConfig")]
+    pub fn new(
+        env: napi::Env,
+        config: Option<napi::bindgen_prelude::Unknown>,
+    ) -> napi::Result<Self> {
+        Ok(BuildsPG {
+            target: super::storage::domain_target(&env, config, "BuildsPG")?,
+        })
+    }
+
     /// Create a build; `id` is generated when not given, `status` defaults to `queued` and
     /// `queuedAt` to now (server clock).
     #[napi(ts_args_type = "data: NewBuild", ts_return_type = "Promise<Build>")]
@@ -339,7 +345,7 @@ impl PostgresAdminStorage {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target();
         let work = convert::text(env, deployment_id, "deploymentId").and_then(|d| {
-            let req = page_request(env, pagination)?;
+            let req = convert::page_request(env, pagination)?;
             Ok(with_conn!(t, |ctx, conn| builds::list_page(
                 ctx, conn, &d, req
             )))
@@ -379,7 +385,7 @@ impl PostgresAdminStorage {
             Ok(with_conn!(t, |ctx, conn| async {
                 builds::update(ctx, conn, &id, &f)
                     .await?
-                    .ok_or_else(|| build_not_found(&id))
+                    .ok_or_else(|| StoreError::missing("Build", &id))
             }))
         });
         run(env, work, out_row)
@@ -408,7 +414,7 @@ impl PostgresAdminStorage {
             Ok(with_conn!(t, |ctx, conn| async {
                 builds::update_status(ctx, conn, &id, &s, m)
                     .await?
-                    .ok_or_else(|| build_not_found(&id))
+                    .ok_or_else(|| StoreError::missing("Build", &id))
             }))
         })();
         run(env, work, out_row)

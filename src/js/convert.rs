@@ -10,7 +10,7 @@ use napi::{sys, Env, JsValue};
 
 use crate::core::error::StoreError;
 use crate::core::generic::Fields;
-use crate::core::page::Page;
+use crate::core::page::{Page, PageRequest};
 use crate::core::value::{Param, Row, Value};
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
@@ -602,4 +602,19 @@ pub fn array_items<'a>(env: &Env, v: Unknown<'a>, what: &str) -> CoreResult<Vec<
         out.push(unsafe { Unknown::from_raw_unchecked(env.raw(), e) });
     }
     Ok(out)
+}
+
+/// `{ page?, perPage? }` of the flat list methods (`undefined`/`null` → defaults).
+pub fn page_request(env: &Env, v: Option<Unknown>) -> CoreResult<PageRequest> {
+    if let Some(u) = v {
+        let raw = u.value().value;
+        if !is_nullish(env, raw) && !is_plain_object(env, raw) {
+            return Err(StoreError::invalid(
+                "pagination must be an object { page?, perPage? }",
+            ));
+        }
+    }
+    let page = opt_number(env, prop(env, v, "page"), "page")?;
+    let per_page = opt_number(env, prop(env, v, "perPage"), "perPage")?;
+    PageRequest::new(page, per_page)
 }

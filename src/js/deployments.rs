@@ -2,7 +2,7 @@
 //! methods.
 
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
-use napi::{Env, JsValue};
+use napi::Env;
 use napi_derive::napi;
 
 use super::convert::{self, JsOut};
@@ -10,31 +10,9 @@ use super::error::{out_bool, out_number, out_opt_row, out_page, out_row, out_row
 use super::storage::PostgresAdminStorage;
 use crate::core::deployments;
 use crate::core::error::StoreError;
-use crate::core::generic::truncate;
-use crate::core::page::PageRequest;
 use crate::core::store::Target;
 
-type CoreResult<T> = std::result::Result<T, StoreError>;
-
 /// `{ page?, perPage? }` of the flat list methods (`undefined`/`null` → defaults 1 and 20).
-pub(crate) fn page_request(env: &Env, v: Option<Unknown>) -> CoreResult<PageRequest> {
-    if let Some(u) = v {
-        let raw = u.value().value;
-        if !convert::is_nullish(env, raw) && !convert::is_plain_object(env, raw) {
-            return Err(StoreError::invalid(
-                "pagination must be an object { page?, perPage? }",
-            ));
-        }
-    }
-    let page = convert::opt_number(env, convert::prop(env, v, "page"), "page")?;
-    let per_page = convert::opt_number(env, convert::prop(env, v, "perPage"), "perPage")?;
-    PageRequest::new(page, per_page)
-}
-
-fn deployment_not_found(id: &str) -> StoreError {
-    StoreError::not_found(format!("Deployment {} not found", truncate(id)))
-}
-
 /// The seed's `DeploymentsPG` domain object (`storage.deployments`).
 #[napi(js_name = "DeploymentsPG")]
 pub struct DeploymentsPG {
@@ -43,6 +21,17 @@ pub struct DeploymentsPG {
 
 #[napi]
 impl DeploymentsPG {
+    /// `new DeploymentsPG({ client: storage.db })` or `new DeploymentsPG({ pool, schemaName })`, as in the seed.
+    #[napi(constructor, ts_args_type = "config: PgDomainConfig")]
+    pub fn new(
+        env: napi::Env,
+        config: Option<napi::bindgen_prelude::Unknown>,
+    ) -> napi::Result<Self> {
+        Ok(DeploymentsPG {
+            target: super::storage::domain_target(&env, config, "DeploymentsPG")?,
+        })
+    }
+
     /// Create a deployment; `id` is generated when not given. A second deployment with the
     /// same (projectId, type, branch) → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
     #[napi(
@@ -341,7 +330,7 @@ impl PostgresAdminStorage {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target();
         let work = convert::text(env, project_id, "projectId").and_then(|p| {
-            let req = page_request(env, pagination)?;
+            let req = convert::page_request(env, pagination)?;
             Ok(with_conn!(t, |ctx, conn| deployments::list_page(
                 ctx, conn, &p, req
             )))
@@ -381,7 +370,7 @@ impl PostgresAdminStorage {
             Ok(with_conn!(t, |ctx, conn| async {
                 deployments::update(ctx, conn, &id, &f)
                     .await?
-                    .ok_or_else(|| deployment_not_found(&id))
+                    .ok_or_else(|| StoreError::missing("Deployment", &id))
             }))
         });
         run(env, work, out_row)
@@ -405,7 +394,7 @@ impl PostgresAdminStorage {
             Ok(with_conn!(t, |ctx, conn| async {
                 deployments::update_status(ctx, conn, &id, &s)
                     .await?
-                    .ok_or_else(|| deployment_not_found(&id))
+                    .ok_or_else(|| StoreError::missing("Deployment", &id))
             }))
         });
         run(env, work, out_row)
@@ -429,7 +418,7 @@ impl PostgresAdminStorage {
                 if deployments::delete(ctx, conn, &id).await? {
                     Ok(())
                 } else {
-                    Err(deployment_not_found(&id))
+                    Err(StoreError::missing("Deployment", &id))
                 }
             })
         });

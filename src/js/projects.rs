@@ -8,7 +8,6 @@ use napi_derive::napi;
 use super::convert::{self, JsOut};
 use super::error::{out_bool, out_opt_row, out_page, out_row, out_rows, out_void, run};
 use super::storage::PostgresAdminStorage;
-use super::teams::{not_found, page_request};
 use crate::core::error::StoreError;
 use crate::core::generic::Fields;
 use crate::core::projects::{self, EnvScope};
@@ -37,6 +36,17 @@ fn env_scope(env: &Env, v: Unknown) -> Result<EnvScope, StoreError> {
 
 #[napi]
 impl ProjectsPG {
+    /// `new ProjectsPG({ client: storage.db })` or `new ProjectsPG({ pool, schemaName })`, as in the seed.
+    #[napi(constructor, ts_args_type = "config: PgDomainConfig")]
+    pub fn new(
+        env: napi::Env,
+        config: Option<napi::bindgen_prelude::Unknown>,
+    ) -> napi::Result<Self> {
+        Ok(ProjectsPG {
+            target: super::storage::domain_target(&env, config, "ProjectsPG")?,
+        })
+    }
+
     /// Create a project; its `envVars` (if any) are stored in the same transaction, and it
     /// comes back with `envVars` as stored. Duplicate slug in the team →
     /// `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
@@ -379,7 +389,7 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = (|| {
             let team = convert::text(env, team_id, "teamId")?;
-            let req = page_request(env, pagination)?;
+            let req = convert::page_request(env, pagination)?;
             Ok(with_conn!(t, |ctx, conn| projects::list_projects_page(
                 ctx, conn, &team, req
             )))
@@ -420,7 +430,7 @@ impl PostgresAdminStorage {
             Ok(with_conn!(t, |ctx, conn| async {
                 projects::update_project(ctx, conn, &id, &f)
                     .await?
-                    .ok_or_else(|| not_found("Project", &id))
+                    .ok_or_else(|| StoreError::missing("Project", &id))
             }))
         });
         run(env, work, out_row)
@@ -444,7 +454,7 @@ impl PostgresAdminStorage {
                 if projects::delete_project(ctx, conn, &id).await? {
                     Ok(())
                 } else {
-                    Err(not_found("Project", &id))
+                    Err(StoreError::missing("Project", &id))
                 }
             })
         });
@@ -511,7 +521,7 @@ impl PostgresAdminStorage {
                 if projects::delete_env_var_by_key(ctx, conn, &project, &key).await? {
                     Ok(())
                 } else {
-                    Err(not_found(
+                    Err(StoreError::missing(
                         "Environment variable",
                         &format!("{key} of project {project}"),
                     ))
@@ -600,7 +610,7 @@ impl PostgresAdminStorage {
                 if projects::delete_api_token(ctx, conn, &id).await? {
                     Ok(())
                 } else {
-                    Err(not_found("API token", &id))
+                    Err(StoreError::missing("API token", &id))
                 }
             })
         });

@@ -23,6 +23,17 @@ pub struct RbacPG {
 
 #[napi]
 impl RbacPG {
+    /// `new RbacPG({ client: storage.db })` or `new RbacPG({ pool, schemaName })`, as in the seed.
+    #[napi(constructor, ts_args_type = "config: PgDomainConfig")]
+    pub fn new(
+        env: napi::Env,
+        config: Option<napi::bindgen_prelude::Unknown>,
+    ) -> napi::Result<Self> {
+        Ok(RbacPG {
+            target: super::storage::domain_target(&env, config, "RbacPG")?,
+        })
+    }
+
     /// Create a role. The same name twice in one scope (team, or global with `teamId`
     /// null) → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
     #[napi(ts_args_type = "data: NewRole", ts_return_type = "Promise<Role>")]

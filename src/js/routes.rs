@@ -30,6 +30,17 @@ pub struct RoutesPG {
 
 #[napi]
 impl RoutesPG {
+    /// `new RoutesPG({ client: storage.db })` or `new RoutesPG({ pool, schemaName })`, as in the seed.
+    #[napi(constructor, ts_args_type = "config: PgDomainConfig")]
+    pub fn new(
+        env: napi::Env,
+        config: Option<napi::bindgen_prelude::Unknown>,
+    ) -> napi::Result<Self> {
+        Ok(RoutesPG {
+            target: super::storage::domain_target(&env, config, "RoutesPG")?,
+        })
+    }
+
     /// Register a route (status `pending`, TLS on unless `tls: false`). A subdomain already
     /// taken → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
     #[napi(

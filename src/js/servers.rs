@@ -16,10 +16,6 @@ use crate::core::value::Param;
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
 
-fn server_not_found(id: &str) -> StoreError {
-    StoreError::not_found(format!("Running server {} not found", truncate(id)))
-}
-
 /// `{ memoryUsageMb?, cpuPercent? }` of `updateHealthStatus`: absent keys are left alone,
 /// `null` clears the stored value.
 fn metrics_arg(env: &Env, v: Option<Unknown>) -> CoreResult<(Metric, Metric)> {
@@ -70,6 +66,17 @@ pub struct RunningServersPG {
 
 #[napi]
 impl RunningServersPG {
+    /// `new RunningServersPG({ client: storage.db })` or `new RunningServersPG({ pool, schemaName })`, as in the seed.
+    #[napi(constructor, ts_args_type = "config: PgDomainConfig")]
+    pub fn new(
+        env: napi::Env,
+        config: Option<napi::bindgen_prelude::Unknown>,
+    ) -> napi::Result<Self> {
+        Ok(RunningServersPG {
+            target: super::storage::domain_target(&env, config, "RunningServersPG")?,
+        })
+    }
+
     /// Register a server; `id` is generated when not given, `healthStatus` defaults to
     /// `starting` and `startedAt` to now.
     #[napi(
@@ -348,7 +355,7 @@ impl PostgresAdminStorage {
             Ok(with_conn!(t, |ctx, conn| async {
                 servers::update(ctx, conn, &id, &f)
                     .await?
-                    .ok_or_else(|| server_not_found(&id))
+                    .ok_or_else(|| StoreError::missing("Running server", &id))
             }))
         });
         run(env, work, out_row)
@@ -372,7 +379,7 @@ impl PostgresAdminStorage {
                 servers::stop(ctx, conn, &id)
                     .await?
                     .map(|_| ())
-                    .ok_or_else(|| server_not_found(&id))
+                    .ok_or_else(|| StoreError::missing("Running server", &id))
             })
         });
         run(env, work, out_void)

@@ -9,27 +9,10 @@ use super::convert::{self, JsOut};
 use super::error::{out_bool, out_opt_row, out_page, out_row, out_rows, out_void, run};
 use super::storage::PostgresAdminStorage;
 use crate::core::error::StoreError;
-use crate::core::generic::truncate;
-use crate::core::page::PageRequest;
 use crate::core::store::Target;
 use crate::core::teams;
 
 /// `{ page?, perPage? }` of a flat list (defaults 1 and 20, positive integers).
-pub(crate) fn page_request(
-    env: &Env,
-    pagination: Option<Unknown>,
-) -> Result<PageRequest, StoreError> {
-    PageRequest::new(
-        convert::opt_number(env, convert::prop(env, pagination, "page"), "page")?,
-        convert::opt_number(env, convert::prop(env, pagination, "perPage"), "perPage")?,
-    )
-}
-
-/// The flat face's error for a write to a missing row.
-pub(crate) fn not_found(what: &str, id: &str) -> StoreError {
-    StoreError::not_found(format!("{what} {} not found", truncate(id)))
-}
-
 /// The seed's `TeamsPG` domain object (`storage.teams`).
 #[napi(js_name = "TeamsPG")]
 pub struct TeamsPG {
@@ -38,6 +21,17 @@ pub struct TeamsPG {
 
 #[napi]
 impl TeamsPG {
+    /// `new TeamsPG({ client: storage.db })` or `new TeamsPG({ pool, schemaName })`, as in the seed.
+    #[napi(constructor, ts_args_type = "config: PgDomainConfig")]
+    pub fn new(
+        env: napi::Env,
+        config: Option<napi::bindgen_prelude::Unknown>,
+    ) -> napi::Result<Self> {
+        Ok(TeamsPG {
+            target: super::storage::domain_target(&env, config, "TeamsPG")?,
+        })
+    }
+
     /// Create a team; `id` is generated when not given. Duplicate slug →
     /// `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
     #[napi(ts_args_type = "data: NewTeam", ts_return_type = "Promise<Team>")]
@@ -451,7 +445,7 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = (|| {
             let user = convert::text(env, user_id, "userId")?;
-            let req = page_request(env, pagination)?;
+            let req = convert::page_request(env, pagination)?;
             Ok(with_conn!(t, |ctx, conn| teams::list_teams_for_user_page(
                 ctx, conn, &user, req
             )))
@@ -492,7 +486,7 @@ impl PostgresAdminStorage {
             Ok(with_conn!(t, |ctx, conn| async {
                 teams::update_team(ctx, conn, &id, &f)
                     .await?
-                    .ok_or_else(|| not_found("Team", &id))
+                    .ok_or_else(|| StoreError::missing("Team", &id))
             }))
         });
         run(env, work, out_row)
@@ -516,7 +510,7 @@ impl PostgresAdminStorage {
                 if teams::delete_team(ctx, conn, &id).await? {
                     Ok(())
                 } else {
-                    Err(not_found("Team", &id))
+                    Err(StoreError::missing("Team", &id))
                 }
             })
         });
@@ -554,7 +548,7 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = (|| {
             let team = convert::text(env, team_id, "teamId")?;
-            let req = page_request(env, pagination)?;
+            let req = convert::page_request(env, pagination)?;
             Ok(with_conn!(t, |ctx, conn| teams::list_members_page(
                 ctx, conn, &team, req
             )))
@@ -597,7 +591,9 @@ impl PostgresAdminStorage {
             Ok(with_conn!(t, |ctx, conn| async {
                 teams::update_member_role(ctx, conn, &team, &user, &role)
                     .await?
-                    .ok_or_else(|| not_found("Team member", &format!("{user} of team {team}")))
+                    .ok_or_else(|| {
+                        StoreError::missing("Team member", &format!("{user} of team {team}"))
+                    })
             }))
         })();
         run(env, work, out_row)
@@ -623,7 +619,10 @@ impl PostgresAdminStorage {
                 if teams::remove_member(ctx, conn, &team, &user).await? {
                     Ok(())
                 } else {
-                    Err(not_found("Team member", &format!("{user} of team {team}")))
+                    Err(StoreError::missing(
+                        "Team member",
+                        &format!("{user} of team {team}"),
+                    ))
                 }
             }))
         })();
@@ -708,7 +707,7 @@ impl PostgresAdminStorage {
                 if teams::delete_invite(ctx, conn, &id).await? {
                     Ok(())
                 } else {
-                    Err(not_found("Team invite", &id))
+                    Err(StoreError::missing("Team invite", &id))
                 }
             })
         });

@@ -147,13 +147,6 @@ impl UsersPG {
     }
 }
 
-fn user_not_found(id: &str) -> StoreError {
-    StoreError::not_found(format!(
-        "User {} not found",
-        crate::core::generic::truncate(id)
-    ))
-}
-
 /// Flat `AdminStorage` user methods.
 #[napi]
 impl PostgresAdminStorage {
@@ -222,7 +215,7 @@ impl PostgresAdminStorage {
             Ok(with_conn!(t, |ctx, conn| async {
                 users::update(ctx, conn, &id, &f)
                     .await?
-                    .ok_or_else(|| user_not_found(&id))
+                    .ok_or_else(|| StoreError::missing("User", &id))
             }))
         });
         run(env, work, out_row)
