@@ -124,6 +124,10 @@ pub struct InitReport {
 /// `init()`: create or upgrade the schema. Safe to call from many processes at once.
 pub async fn init(store: &Store) -> Result<InitReport> {
     let ctx = &store.ctx;
+    // Before the early returns: init() after close() is a use after close like any other.
+    if store.is_closed() {
+        return Err(StoreError::Closed);
+    }
     if ctx.disable_init {
         return Ok(InitReport::default());
     }
