@@ -839,3 +839,7 @@ module.exports.AdminPgDB = nativeBinding.AdminPgDB
 module.exports.DbClient = nativeBinding.DbClient
 module.exports.PostgresAdminStorage = nativeBinding.PostgresAdminStorage
 module.exports.UsersPG = nativeBinding.UsersPG
+module.exports.DEFAULT_INDEXES = nativeBinding.DEFAULT_INDEXES
+module.exports.ErrorCode = nativeBinding.ErrorCode
+module.exports.TABLE_SCHEMAS = nativeBinding.TABLE_SCHEMAS
+module.exports.TABLES = nativeBinding.TABLES
