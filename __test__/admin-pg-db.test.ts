@@ -198,7 +198,7 @@ describe('findBy / findOneBy / count', () => {
       { email: 'ERIN@Example.org', name: 'Erin', createdAt: day(5) },
     ]);
   });
-  const emails = (rows: { email: string }[]) => rows.map((r) => r.email);
+  const emails = (rows: Record<string, any>[]) => rows.map((r) => r.email as string);
 
   it('a plain value is equality; several conditions are ANDed', async () => {
     expect(emails(await fdb.findBy('admin_users', { name: 'Bob' }))).toEqual(['bob@example.com']);

@@ -330,7 +330,7 @@ describe('tx', () => {
   });
 
   it('db.batch works outside a transaction too', async () => {
-    expect(await db.batch([db.one('select 1 as x'), Promise.resolve(2)])).toEqual([{ x: 1 }, 2]);
+    expect(await db.batch<unknown>([db.one('select 1 as x'), Promise.resolve(2)])).toEqual([{ x: 1 }, 2]);
   });
 
   it('a tx callback that is not a function rejects or throws without running anything', async () => {
