@@ -280,6 +280,15 @@ describe('adopting a schema created by the TypeScript adapter', () => {
     ]);
     expect(await systemRoles(schema)).toHaveLength(5);
     expect((await s.getUser(ids.user))?.email).toBe('ts@example.com');
+    // The seed's indexes are recognised by name (PostgreSQL truncated the long ones to 63
+    // bytes): no non-unique index is created twice.
+    const dups = await sideQuery(
+      `select c.relname, regexp_replace(pg_get_indexdef(i.indexrelid), '^.* USING ', '') as def, count(*) as n
+         from pg_index i join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = $1 and not i.indisunique group by 1, 2 having count(*) > 1`,
+      [schema],
+    );
+    expect(dups).toEqual([]);
     // The NULL-safe constraint now rejects a second (project, NULL, key) row.
     const err = await rejection(
       s.db.none(`insert into "${schema}".admin_project_env_vars (project_id, key, encrypted_value) values ($1, 'API_KEY', 'x')`, [
