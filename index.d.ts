@@ -1,8 +1,9 @@
-/* Hand-written declarations that napi-rs cannot derive (the seed's constants, entity and
- * config shapes). napi build prepends this file to the generated index.d.ts. */
+/* Hand-written declarations that napi-rs cannot derive (the shapes of the seed's constants,
+ * entity and config shapes). napi build prepends this file to the generated index.d.ts,
+ * which declares the constants themselves (`export declare const TABLES: TablesConst`). */
 
-/** The seed's table names, keyed as in `@mastra/admin-pg`. */
-export declare const TABLES: {
+/** The shape of `TABLES`: the seed's table names, keyed as in `@mastra/admin-pg`. */
+export type TablesConst = {
   readonly users: 'admin_users'
   readonly teams: 'admin_teams'
   readonly team_members: 'admin_team_members'
@@ -20,16 +21,16 @@ export declare const TABLES: {
 }
 /** A value of `TABLES`. */
 export type TableName = (typeof TABLES)[keyof typeof TABLES]
-/** Column definitions per table, as in the seed's Phase 4. */
-export declare const TABLE_SCHEMAS: Readonly<Record<TableName, string>>
-/** The seed's default index list. */
-export declare const DEFAULT_INDEXES: ReadonlyArray<{
+/** The shape of `TABLE_SCHEMAS`: column definitions per table, as in the seed's Phase 4. */
+export type TableSchemasConst = Readonly<Record<TableName, string>>
+/** The shape of `DEFAULT_INDEXES`: the seed's default index list. */
+export type DefaultIndexesConst = ReadonlyArray<{
   readonly table: TableName
   readonly columns: readonly string[]
   readonly unique?: boolean
 }>
-/** Stable error codes (`err.code`). Both `ErrorCode.NOT_FOUND` and `ErrorCode.ERR_ADMIN_PG_NOT_FOUND` work. */
-export declare const ErrorCode: {
+/** The shape of `ErrorCode`: both `ErrorCode.NOT_FOUND` and `ErrorCode.ERR_ADMIN_PG_NOT_FOUND` work. */
+export type ErrorCodeConst = {
   readonly [K in AdminPgErrorCode as K | (K extends `ERR_ADMIN_PG_${infer S}` ? S : never)]: K
 }
 export type AdminPgErrorCode =
@@ -512,6 +513,8 @@ export declare class AdminPgDB {
 
 /** The seed's `BuildsPG` domain object (`storage.builds`), build queue included. */
 export declare class BuildsPG {
+  /** `new BuildsPG({ client: storage.db })` or `new BuildsPG({ pool, schemaName })`, as in the seed. */
+  constructor(config: PgDomainConfig)
   /**
    * Create a build; `id` is generated when not given, `status` defaults to `queued` and
    * `queuedAt` to now (server clock).
@@ -602,8 +605,13 @@ export declare class DbClient {
   ping(): Promise<void>
 }
 
-/** The seed's `DeploymentsPG` domain object (`storage.deployments`). */
+/**
+ * `{ page?, perPage? }` of the flat list methods (`undefined`/`null` → defaults 1 and 20).
+ * The seed's `DeploymentsPG` domain object (`storage.deployments`).
+ */
 export declare class DeploymentsPG {
+  /** `new DeploymentsPG({ client: storage.db })` or `new DeploymentsPG({ pool, schemaName })`, as in the seed. */
+  constructor(config: PgDomainConfig)
   /**
    * Create a deployment; `id` is generated when not given. A second deployment with the
    * same (projectId, type, branch) → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
@@ -867,6 +875,8 @@ export declare class PostgresAdminStorage {
 
 /** The seed's `ProjectsPG` domain object (`storage.projects`). */
 export declare class ProjectsPG {
+  /** `new ProjectsPG({ client: storage.db })` or `new ProjectsPG({ pool, schemaName })`, as in the seed. */
+  constructor(config: PgDomainConfig)
   /**
    * Create a project; its `envVars` (if any) are stored in the same transaction, and it
    * comes back with `envVars` as stored. Duplicate slug in the team →
@@ -921,6 +931,8 @@ export declare class ProjectsPG {
 
 /** The seed's `RbacPG` domain object (`storage.rbac`). */
 export declare class RbacPG {
+  /** `new RbacPG({ client: storage.db })` or `new RbacPG({ pool, schemaName })`, as in the seed. */
+  constructor(config: PgDomainConfig)
   /**
    * Create a role. The same name twice in one scope (team, or global with `teamId`
    * null) → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
@@ -976,6 +988,8 @@ export declare class RbacPG {
 
 /** The seed's `RoutesPG` domain object (`storage.routes`). */
 export declare class RoutesPG {
+  /** `new RoutesPG({ client: storage.db })` or `new RoutesPG({ pool, schemaName })`, as in the seed. */
+  constructor(config: PgDomainConfig)
   /**
    * Register a route (status `pending`, TLS on unless `tls: false`). A subdomain already
    * taken → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
@@ -1011,6 +1025,8 @@ export declare class RoutesPG {
 
 /** The seed's `RunningServersPG` domain object (`storage.servers`). */
 export declare class RunningServersPG {
+  /** `new RunningServersPG({ client: storage.db })` or `new RunningServersPG({ pool, schemaName })`, as in the seed. */
+  constructor(config: PgDomainConfig)
   /**
    * Register a server; `id` is generated when not given, `healthStatus` defaults to
    * `starting` and `startedAt` to now.
@@ -1048,8 +1064,13 @@ export declare class RunningServersPG {
   cleanupStoppedServers(olderThanDays?: number): Promise<number>
 }
 
-/** The seed's `TeamsPG` domain object (`storage.teams`). */
+/**
+ * `{ page?, perPage? }` of a flat list (defaults 1 and 20, positive integers).
+ * The seed's `TeamsPG` domain object (`storage.teams`).
+ */
 export declare class TeamsPG {
+  /** `new TeamsPG({ client: storage.db })` or `new TeamsPG({ pool, schemaName })`, as in the seed. */
+  constructor(config: PgDomainConfig)
   /**
    * Create a team; `id` is generated when not given. Duplicate slug →
    * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
@@ -1134,3 +1155,18 @@ export declare class UsersPG {
   /** Newest first (`id` breaks ties); `limit`/`offset` are non-negative integers. */
   listUsers(options?: { limit?: number; offset?: number }): Promise<User[]>
 }
+
+/** The seed's default index list. */
+export declare const DEFAULT_INDEXES: DefaultIndexesConst
+
+/**
+ * Stable error codes (`err.code`). Both `ErrorCode.NOT_FOUND` and
+ * `ErrorCode.ERR_ADMIN_PG_NOT_FOUND` work.
+ */
+export declare const ErrorCode: ErrorCodeConst
+
+/** Column definitions per table, as in the seed's Phase 4. */
+export declare const TABLE_SCHEMAS: TableSchemasConst
+
+/** The seed's table names, keyed as in `@mastra/admin-pg`. */
+export declare const TABLES: TablesConst

@@ -846,3 +846,7 @@ module.exports.RoutesPG = nativeBinding.RoutesPG
 module.exports.RunningServersPG = nativeBinding.RunningServersPG
 module.exports.TeamsPG = nativeBinding.TeamsPG
 module.exports.UsersPG = nativeBinding.UsersPG
+module.exports.DEFAULT_INDEXES = nativeBinding.DEFAULT_INDEXES
+module.exports.ErrorCode = nativeBinding.ErrorCode
+module.exports.TABLE_SCHEMAS = nativeBinding.TABLE_SCHEMAS
+module.exports.TABLES = nativeBinding.TABLES

@@ -98,3 +98,91 @@ export function runNode(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** The addon's exports, loaded on first use (typed from index.d.ts). */
+export type Native = typeof import('../index.js');
+let nativeModule: Native | undefined;
+export function native(): Native {
+  nativeModule ??= createRequire(__filename)('../index.js') as Native;
+  return nativeModule;
+}
+
+/** An error as the addon rejects with it. */
+export type CodedError = Error & {
+  code?: string;
+  pgCode?: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+  detail?: string;
+};
+
+/** Awaits `p`, expecting it to reject; returns the error (fails the test when it resolves). */
+export async function rejection(p: Promise<unknown> | unknown): Promise<CodedError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as CodedError;
+  }
+  throw new Error('expected the call to reject, but it resolved');
+}
+
+/** Runs `fn`, expecting it to throw synchronously; returns the error. */
+export function thrown(fn: () => unknown): CodedError {
+  try {
+    fn();
+  } catch (e) {
+    return e as CodedError;
+  }
+  throw new Error('expected the call to throw, but it returned');
+}
+
+/** Runs `sql` on a side-channel client and returns the rows. */
+export async function sideQuery<T extends pg.QueryResultRow = Record<string, any>>(
+  sql: string,
+  values: unknown[] = [],
+): Promise<T[]> {
+  const client = await pgClient();
+  try {
+    return (await client.query<T>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Names of the tables in `schema` (ordinary tables only), sorted. */
+export async function tablesIn(schema: string): Promise<string[]> {
+  const rows = await sideQuery<{ relname: string }>(
+    `select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = $1 and c.relkind = 'r' order by 1`,
+    [schema],
+  );
+  return rows.map((r) => r.relname);
+}
+
+/** `runNode` with a deadline: kills the child (SIGKILL) when it has not exited after `ms`. */
+export function runNodeWithin(
+  ms: number,
+  scriptPath: string,
+  args: string[] = [],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [scriptPath, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}

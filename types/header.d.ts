@@ -1,8 +1,9 @@
-/* Hand-written declarations that napi-rs cannot derive (the seed's constants, entity and
- * config shapes). napi build prepends this file to the generated index.d.ts. */
+/* Hand-written declarations that napi-rs cannot derive (the shapes of the seed's constants,
+ * entity and config shapes). napi build prepends this file to the generated index.d.ts,
+ * which declares the constants themselves (`export declare const TABLES: TablesConst`). */
 
-/** The seed's table names, keyed as in `@mastra/admin-pg`. */
-export declare const TABLES: {
+/** The shape of `TABLES`: the seed's table names, keyed as in `@mastra/admin-pg`. */
+export type TablesConst = {
   readonly users: 'admin_users'
   readonly teams: 'admin_teams'
   readonly team_members: 'admin_team_members'
@@ -20,16 +21,16 @@ export declare const TABLES: {
 }
 /** A value of `TABLES`. */
 export type TableName = (typeof TABLES)[keyof typeof TABLES]
-/** Column definitions per table, as in the seed's Phase 4. */
-export declare const TABLE_SCHEMAS: Readonly<Record<TableName, string>>
-/** The seed's default index list. */
-export declare const DEFAULT_INDEXES: ReadonlyArray<{
+/** The shape of `TABLE_SCHEMAS`: column definitions per table, as in the seed's Phase 4. */
+export type TableSchemasConst = Readonly<Record<TableName, string>>
+/** The shape of `DEFAULT_INDEXES`: the seed's default index list. */
+export type DefaultIndexesConst = ReadonlyArray<{
   readonly table: TableName
   readonly columns: readonly string[]
   readonly unique?: boolean
 }>
-/** Stable error codes (`err.code`). Both `ErrorCode.NOT_FOUND` and `ErrorCode.ERR_ADMIN_PG_NOT_FOUND` work. */
-export declare const ErrorCode: {
+/** The shape of `ErrorCode`: both `ErrorCode.NOT_FOUND` and `ErrorCode.ERR_ADMIN_PG_NOT_FOUND` work. */
+export type ErrorCodeConst = {
   readonly [K in AdminPgErrorCode as K | (K extends `ERR_ADMIN_PG_${infer S}` ? S : never)]: K
 }
 export type AdminPgErrorCode =

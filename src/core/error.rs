@@ -127,6 +127,23 @@ impl StoreError {
         }
     }
 
+    /// A domain call met a missing schema (3F000) or table (42P01): the storage's schema has
+    /// not been created, i.e. `init()` was not run or `disableInit` is set. Only for calls whose
+    /// SQL names nothing but the storage's own tables (never raw SQL from JS).
+    pub fn or_not_initialized(self, schema: &str) -> Self {
+        match &self {
+            StoreError::Query { message, pg }
+                if matches!(pg.code.as_deref(), Some("3F000" | "42P01")) =>
+            {
+                StoreError::NotInitialized(format!(
+                    "schema \"{schema}\" is not initialized ({message}): call init() first \
+                     (with disableInit, create the schema from a storage without it)"
+                ))
+            }
+            _ => self,
+        }
+    }
+
     /// The same error with another message (used to give unique violations a domain sentence).
     pub fn with_message(self, message: String) -> Self {
         match self {
@@ -234,6 +251,24 @@ mod tests {
             assert!(ERROR_CODES.iter().any(|(_, c)| *c == e.code()));
         }
         assert_eq!(ERROR_CODES.len(), 15);
+    }
+
+    #[test]
+    fn missing_schema_or_table_is_not_initialized() {
+        for code in ["3F000", "42P01"] {
+            let e = StoreError::Query {
+                message: "relation does not exist".into(),
+                pg: Box::new(PgDetails {
+                    code: Some(code.into()),
+                    ..Default::default()
+                }),
+            };
+            let e = e.or_not_initialized("s1");
+            assert_eq!(e.code(), "ERR_ADMIN_PG_NOT_INITIALIZED");
+            assert!(e.to_string().contains("\"s1\""));
+        }
+        let other = StoreError::query("x").or_not_initialized("s1");
+        assert_eq!(other.code(), "ERR_ADMIN_PG_QUERY");
     }
 
     #[test]

@@ -62,7 +62,9 @@ impl Op {
             Op::Lte => "<=",
             Op::Gt => ">",
             Op::Lt => "<",
-            Op::Ne => "IS DISTINCT FROM",
+            // The seed's `!=`: like every other comparison, NULL never matches (drop-in
+            // results); `{ ne: null }` is handled apart as IS NOT NULL.
+            Op::Ne => "<>",
             Op::Like => "LIKE",
             Op::Ilike => "ILIKE",
         }

@@ -60,10 +60,11 @@ pub struct IndexSpec {
 /// The seed's non-unique DEFAULT_INDEXES (unique ones are the tables' own constraints), plus
 /// the indexes our queries need: `lower(email)` look-ups and the queue's partial index.
 pub fn default_indexes(schema: &str) -> Vec<IndexSpec> {
-    let name_of = |table: &str, cols: &[&str]| -> String {
-        // The seed's naming, so indexes it created are recognised when adopting its schema.
-        let raw = format!("{schema}_{table}_{}_idx", cols.join("_")).to_lowercase();
-        let mut n: String = raw
+    // The seed's naming (`{schema}_{table}_{cols}_idx`, lowercased, other characters `_`), so
+    // indexes it created are recognised when adopting its schema.
+    let seed_name = |table: &str, cols: &[&str]| -> String {
+        format!("{schema}_{table}_{}_idx", cols.join("_"))
+            .to_lowercase()
             .chars()
             .map(|c| {
                 if c.is_ascii_alphanumeric() || c == '_' {
@@ -72,46 +73,57 @@ pub fn default_indexes(schema: &str) -> Vec<IndexSpec> {
                     '_'
                 }
             })
-            .collect();
-        if n.len() > 63 {
-            // Too long for PostgreSQL: keep a readable prefix and make it unique with a hash.
-            let hash = n.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-            });
-            n.truncate(46);
-            n = format!("{n}_{hash:016x}");
-        }
-        n
+            .collect()
     };
     let mut out: Vec<IndexSpec> = DEFAULT_INDEXES
         .iter()
         .filter(|i| !i.unique)
         .map(|i| IndexSpec {
-            name: name_of(i.table, i.columns),
+            name: seed_name(i.table, i.columns),
             table: i.table,
             columns: i.columns.join(", "),
             predicate: None,
         })
         .collect();
     out.push(IndexSpec {
-        name: name_of("admin_users", &["lower_email"]),
+        name: seed_name("admin_users", &["lower_email"]),
         table: "admin_users",
         columns: "lower(email)".into(),
         predicate: None,
     });
     out.push(IndexSpec {
-        name: name_of("admin_team_invites", &["team_id", "lower_email"]),
+        name: seed_name("admin_team_invites", &["team_id", "lower_email"]),
         table: "admin_team_invites",
         columns: "team_id, lower(email)".into(),
         predicate: None,
     });
     out.push(IndexSpec {
-        name: name_of("admin_builds", &["queue"]),
+        name: seed_name("admin_builds", &["queue"]),
         table: "admin_builds",
         columns: "queued_at, id".into(),
         predicate: Some("status = 'queued'"),
     });
+    // Too long for PostgreSQL: it keeps the first 63 bytes, and so did the seed's indexes, so
+    // we do too. Where two names would then collide (long schema names), the seed created only
+    // one of them; those get a readable prefix made unique with a hash instead.
+    let truncated: Vec<String> = out.iter().map(|i| truncate_name(&i.name)).collect();
+    for (i, spec) in out.iter_mut().enumerate() {
+        let collides = truncated.iter().filter(|t| **t == truncated[i]).count() > 1;
+        spec.name = if spec.name.len() <= 63 || !collides {
+            truncated[i].clone()
+        } else {
+            let hash = spec.name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+            });
+            format!("{}_{hash:016x}", &spec.name[..46])
+        };
+    }
     out
+}
+
+/// PostgreSQL's identifier truncation (names here are ASCII).
+fn truncate_name(name: &str) -> String {
+    name.chars().take(63).collect()
 }
 
 /// What init found and did.
@@ -124,6 +136,10 @@ pub struct InitReport {
 /// `init()`: create or upgrade the schema. Safe to call from many processes at once.
 pub async fn init(store: &Store) -> Result<InitReport> {
     let ctx = &store.ctx;
+    // Before the early returns: init() after close() is a use after close like any other.
+    if store.is_closed() {
+        return Err(StoreError::Closed);
+    }
     if ctx.disable_init {
         return Ok(InitReport::default());
     }
@@ -331,6 +347,16 @@ mod tests {
             assert!(m.sql.contains("{{schema}}"), "{}", m.name);
             assert_eq!(m.checksum().len(), 64);
         }
+    }
+
+    #[test]
+    fn long_index_names_are_truncated_like_postgres_unless_they_collide() {
+        // The default schema: two seed names exceed 63 bytes and PostgreSQL truncated them.
+        let idx = default_indexes("mastra_admin");
+        let names: Vec<&str> = idx.iter().map(|i| i.name.as_str()).collect();
+        assert!(names.contains(&"mastra_admin_admin_role_assignments_resource_type_resource_id_i"));
+        assert!(names.contains(&"mastra_admin_admin_team_installations_provider_installation_id_"));
+        assert!(names.contains(&"mastra_admin_admin_builds_deployment_id_created_at_desc_idx"));
     }
 
     #[test]

@@ -4,14 +4,14 @@
 //! connection, so later calls cost no extra round trip).
 
 use futures_util::TryStreamExt;
-use sqlx::postgres::PgConnection;
+use sqlx::postgres::{PgColumn, PgConnection};
 use sqlx::{
     Arguments as _, AssertSqlSafe, Either, Executor as _, SqlSafeStr, SqlStr, Statement as _,
 };
 
 use super::error::{Result, StoreError};
 use super::store::Ctx;
-use super::value::{decode_rows, encode, type_of, JsonStrings, Naming, Param, Row};
+use super::value::{decode_rows, encode, type_of, JsonStrings, Naming, Param, Row, SqlType};
 
 /// What a raw call returns: the rows, and how many rows the statement touched.
 #[derive(Debug, Default)]
@@ -48,6 +48,20 @@ pub async fn run(
             return run_simple(conn, sql_str, command).await;
         }
         Err(e) => return Err(e.into()),
+    };
+    // Results come back in binary, which we decode for the common types only: a statement
+    // returning anything else (interval, regtype, inet, a composite…) is re-prepared with those
+    // columns cast to text, so they arrive as PostgreSQL prints them (node-postgres' strings).
+    let (sql_str, stmt) = match text_cast_wrapper(sql, stmt.columns()) {
+        Some(wrapped) => {
+            let wrapped = AssertSqlSafe(wrapped).into_sql_str();
+            match conn.prepare_with(wrapped.clone(), &[]).await {
+                Ok(w) => (wrapped, w),
+                // Not wrappable (SELECT INTO, FETCH, CALL…): run it as written.
+                Err(_) => (sql_str, stmt),
+            }
+        }
+        None => (sql_str, stmt),
     };
     let types = match stmt.parameters() {
         Some(Either::Left(types)) => types.to_vec(),
@@ -93,6 +107,39 @@ pub async fn run(
         row_count,
         command,
     })
+}
+
+/// `WITH q(c1, …) AS (<sql>) SELECT q.c1 AS "name", q.c2::text AS "other", … FROM q` when
+/// some result column has a type we do not decode from binary; `None` when all are known.
+/// (A data-modifying statement with RETURNING may stand in a top-level WITH, too.)
+fn text_cast_wrapper(sql: &str, columns: &[PgColumn]) -> Option<String> {
+    use sqlx::Column as _;
+    let unknown = |c: &PgColumn| matches!(type_of(c.type_info()), SqlType::Other(_));
+    if !columns.iter().any(unknown) {
+        return None;
+    }
+    let body = sql.trim_end().trim_end_matches(';');
+    let aliases: Vec<String> = (1..=columns.len()).map(|i| format!("c{i}")).collect();
+    let select: Vec<String> = columns
+        .iter()
+        .zip(&aliases)
+        .map(|(c, a)| {
+            let name = c.name().replace('"', "\"\"");
+            if matches!(type_of(c.type_info()), SqlType::Other(869)) {
+                // inet's cast to text adds the /32 mask its output omits; abbrev() is the output.
+                format!("abbrev(__admin_pg_q.{a}) AS \"{name}\"")
+            } else if unknown(c) {
+                format!("__admin_pg_q.{a}::text AS \"{name}\"")
+            } else {
+                format!("__admin_pg_q.{a} AS \"{name}\"")
+            }
+        })
+        .collect();
+    Some(format!(
+        "WITH __admin_pg_q({}) AS (\n{body}\n) SELECT {} FROM __admin_pg_q",
+        aliases.join(", "),
+        select.join(", ")
+    ))
 }
 
 async fn run_simple(conn: &mut PgConnection, sql: SqlStr, command: String) -> Result<RawResult> {

@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgPoolOptions, Postgres};
 use sqlx::query::Query;
-use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr, Transaction};
+use sqlx::{AssertSqlSafe, ConnectOptions as _, SqlSafeStr, SqlStr, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::config::StorageConfig;
@@ -148,30 +148,48 @@ impl Store {
         }
     }
 
-    /// Map an acquire failure: a time-out with no live connection at all means the server
-    /// could not be reached (sqlx retries refused connections until the deadline).
-    fn acquire_error(&self, e: sqlx::Error) -> StoreError {
-        if matches!(e, sqlx::Error::PoolTimedOut) && self.pool.size() == 0 {
-            return self.connection_context(StoreError::Connection {
-                message:
-                    "no connection could be established before connectionTimeoutMillis elapsed"
-                        .into(),
-                pg: Box::default(),
-            });
-        }
-        self.connection_context(e.into())
-    }
-
     /// A connection from the pool.
     pub async fn acquire(&self) -> Result<PoolConnection<Postgres>> {
         self.check_open()?;
-        self.pool.acquire().await.map_err(|e| self.acquire_error(e))
+        match self.pool.acquire().await {
+            Ok(c) => Ok(c),
+            Err(e) => Err(self.acquire_error(e).await),
+        }
     }
 
     /// A transaction on a pooled connection.
     pub async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
         self.check_open()?;
-        self.pool.begin().await.map_err(|e| self.acquire_error(e))
+        match self.pool.begin().await {
+            Ok(tx) => Ok(tx),
+            Err(e) => Err(self.acquire_error(e).await),
+        }
+    }
+
+    /// Why a connection could not be had, as a coded error naming the server.
+    ///
+    /// Acquiring only connects (no ping), so a server error here is a refused connection
+    /// (unknown database, role, password…): `ERR_ADMIN_PG_CONNECTION`, not a query error. And
+    /// sqlx retries a refused TCP connection until the deadline, then reports only a pool
+    /// timeout: when the pool has no connection at all, one direct attempt tells the reason.
+    async fn acquire_error(&self, err: sqlx::Error) -> StoreError {
+        let err = match err {
+            sqlx::Error::PoolTimedOut if self.pool.size() == 0 => {
+                let opts = self.pool.connect_options();
+                match tokio::time::timeout(std::time::Duration::from_secs(5), opts.connect()).await
+                {
+                    Ok(Err(e)) => connect_failure(e.into()),
+                    Ok(Ok(conn)) => {
+                        let _ = sqlx::Connection::close_hard(conn).await;
+                        sqlx::Error::PoolTimedOut.into()
+                    }
+                    Err(_) => sqlx::Error::PoolTimedOut.into(),
+                }
+            }
+            e @ sqlx::Error::Database(_) => connect_failure(e.into()),
+            e => e.into(),
+        };
+        self.connection_context(err)
     }
 
     /// Refuse new work, let running calls finish, close every connection.
@@ -186,6 +204,22 @@ impl Store {
 
     pub fn is_initialized(&self) -> bool {
         self.initialized.load(Ordering::Acquire)
+    }
+}
+
+/// An error met while connecting, as `ERR_ADMIN_PG_CONNECTION` (PostgreSQL details kept).
+fn connect_failure(err: StoreError) -> StoreError {
+    match err {
+        StoreError::Connection { .. } | StoreError::Closed | StoreError::Config(_) => err,
+        StoreError::UniqueViolation { message, pg }
+        | StoreError::ForeignKeyViolation { message, pg }
+        | StoreError::CheckViolation { message, pg }
+        | StoreError::Timeout { message, pg }
+        | StoreError::Query { message, pg } => StoreError::Connection { message, pg },
+        other => StoreError::Connection {
+            message: other.to_string(),
+            pg: Box::default(),
+        },
     }
 }
 

@@ -359,8 +359,10 @@ impl AdminPgDB {
         let t = self.target.clone();
         let work = convert::text(env, sql, "sql").and_then(|sql| {
             let params = convert::values(env, values)?;
-            Ok(with_conn!(t, |ctx, conn| async {
-                let r = raw::run(ctx, conn, &sql, &params).await?;
+            // Raw SQL may name any table: a missing one is a query error, not "not initialized".
+            Ok(async move {
+                let mut conn = t.lease().await?;
+                let r = raw::run(t.ctx(), &mut conn, &sql, &params).await?;
                 Ok::<_, StoreError>(
                     r.rows
                         .into_iter()
@@ -375,7 +377,7 @@ impl AdminPgDB {
                         })
                         .collect::<Vec<_>>(),
                 )
-            }))
+            })
         });
         run(env, work, out_rows)
     }

@@ -1,12 +1,16 @@
 //! Constants exported beside the classes: `TABLES`, `TABLE_SCHEMAS`, `DEFAULT_INDEXES` (the
-//! seed's values) and `ErrorCode`. Plain frozen objects, set on the module's exports once at
-//! load; their types are declared in `types/header.d.ts`.
+//! seed's values) and `ErrorCode`. Plain frozen objects, built once at load. They are
+//! `#[napi]` consts so that napi lists them in index.js (`module.exports.TABLES = …`, which
+//! is what lets ESM `import { TABLES }` see them) and index.d.ts; each is a unit struct whose
+//! conversion builds the object, its TypeScript shape spelled out in `types/header.d.ts`.
 
+use napi::bindgen_prelude::ToNapiValue;
 use napi::{sys, Env};
+use napi_derive::napi;
 
 use super::convert;
 use crate::core::error::ERROR_CODES;
-use crate::core::tables::{DEFAULT_INDEXES, TABLE_LIST, TABLE_SCHEMAS};
+use crate::core::tables::{self as catalog, TABLE_LIST};
 
 fn freeze(env: &Env, v: sys::napi_value) {
     unsafe { sys::napi_object_freeze(env.raw(), v) };
@@ -27,8 +31,8 @@ fn string_map(
 fn default_indexes(env: &Env) -> napi::Result<sys::napi_value> {
     let raw = env.raw();
     let mut arr = std::ptr::null_mut();
-    unsafe { sys::napi_create_array_with_length(raw, DEFAULT_INDEXES.len(), &mut arr) };
-    for (i, idx) in DEFAULT_INDEXES.iter().enumerate() {
+    unsafe { sys::napi_create_array_with_length(raw, catalog::DEFAULT_INDEXES.len(), &mut arr) };
+    for (i, idx) in catalog::DEFAULT_INDEXES.iter().enumerate() {
         let obj = convert::new_object(env)?;
         convert::set(env, obj, "table", convert::string(env, idx.table)?.0)?;
         let mut cols = std::ptr::null_mut();
@@ -61,41 +65,49 @@ fn error_codes(env: &Env) -> napi::Result<sys::napi_value> {
     string_map(env, pairs)
 }
 
-unsafe fn tables(raw_env: sys::napi_env) -> napi::Result<sys::napi_value> {
-    let env = Env::from_raw(raw_env);
-    string_map(
-        &env,
-        TABLE_LIST
-            .iter()
-            .map(|t| (t.key.to_string(), t.name.to_string())),
-    )
+/// Declares a unit struct standing for one exported constant, built by `$build`.
+macro_rules! constant_type {
+    ($ty:ident, $build:expr) => {
+        pub struct $ty;
+        impl ToNapiValue for $ty {
+            unsafe fn to_napi_value(raw: sys::napi_env, _: Self) -> napi::Result<sys::napi_value> {
+                let build: fn(&Env) -> napi::Result<sys::napi_value> = $build;
+                build(&Env::from_raw(raw))
+            }
+        }
+    };
 }
 
-unsafe fn table_schemas(raw_env: sys::napi_env) -> napi::Result<sys::napi_value> {
-    let env = Env::from_raw(raw_env);
-    string_map(
-        &env,
-        TABLE_SCHEMAS
-            .iter()
-            .map(|(t, s)| (t.to_string(), s.to_string())),
-    )
-}
+constant_type!(TablesConst, |env| string_map(
+    env,
+    TABLE_LIST
+        .iter()
+        .map(|t| (t.key.to_string(), t.name.to_string()))
+));
+constant_type!(TableSchemasConst, |env| string_map(
+    env,
+    catalog::TABLE_SCHEMAS
+        .iter()
+        .map(|(t, s)| (t.to_string(), s.to_string()))
+));
+constant_type!(DefaultIndexesConst, default_indexes);
+constant_type!(ErrorCodeConst, error_codes);
 
-unsafe fn default_indexes_export(raw_env: sys::napi_env) -> napi::Result<sys::napi_value> {
-    default_indexes(&Env::from_raw(raw_env))
-}
+/// The seed's table names, keyed as in `@mastra/admin-pg`.
+#[napi]
+pub const TABLES: TablesConst = TablesConst;
 
-unsafe fn error_code_export(raw_env: sys::napi_env) -> napi::Result<sys::napi_value> {
-    error_codes(&Env::from_raw(raw_env))
-}
+/// Column definitions per table, as in the seed's Phase 4.
+#[napi]
+pub const TABLE_SCHEMAS: TableSchemasConst = TableSchemasConst;
 
-napi::ctor::declarative::ctor! {
-    #[ctor(unsafe)]
-    fn register_constants() {
-        use napi::bindgen_prelude::register_module_export as export;
-        export(None, "TABLES\0", tables);
-        export(None, "TABLE_SCHEMAS\0", table_schemas);
-        export(None, "DEFAULT_INDEXES\0", default_indexes_export);
-        export(None, "ErrorCode\0", error_code_export);
-    }
-}
+/// The seed's default index list.
+#[napi]
+pub const DEFAULT_INDEXES: DefaultIndexesConst = DefaultIndexesConst;
+
+/// Stable error codes (`err.code`). Both `ErrorCode.NOT_FOUND` and
+/// `ErrorCode.ERR_ADMIN_PG_NOT_FOUND` work.
+// Named as exported: napi registers a const under its Rust name, whatever js_name says.
+#[allow(non_upper_case_globals)]
+#[napi]
+pub const ErrorCode: ErrorCodeConst = ErrorCodeConst;

@@ -23,10 +23,46 @@ pub struct DbClient {
     pub(crate) target: Target,
 }
 
+/// Any JS value kept alive until the transaction settles. Node-API 9 references only hold
+/// objects, so the value rides in a one-element array (a callback may resolve a string, a
+/// number or `undefined`).
+pub struct HeldValue(UnknownRef<false>);
+
+impl FromNapiValue for HeldValue {
+    unsafe fn from_napi_value(env: sys::napi_env, v: sys::napi_value) -> napi::Result<Self> {
+        let mut boxed = std::ptr::null_mut();
+        let status = unsafe {
+            sys::napi_create_array_with_length(env, 1, &mut boxed);
+            sys::napi_set_element(env, boxed, 0, v)
+        };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_reason("cannot hold the callback's value"));
+        }
+        Ok(HeldValue(unsafe {
+            UnknownRef::from_napi_value(env, boxed)?
+        }))
+    }
+}
+
+impl HeldValue {
+    /// The held value, releasing the reference.
+    fn into_value(self, env: &Env) -> napi::Result<sys::napi_value> {
+        let boxed = unsafe {
+            <UnknownRef<false> as napi::bindgen_prelude::ToNapiValue>::to_napi_value(
+                env.raw(),
+                self.0,
+            )?
+        };
+        let mut v = std::ptr::null_mut();
+        unsafe { sys::napi_get_element(env.raw(), boxed, 0, &mut v) };
+        Ok(v)
+    }
+}
+
 /// What a `tx` callback returned: a Promise to wait for, or a plain value.
 pub enum CallbackOutcome {
-    Pending(Promise<UnknownRef<false>>),
-    Ready(UnknownRef<false>),
+    Pending(Promise<HeldValue>),
+    Ready(HeldValue),
 }
 
 impl FromNapiValue for CallbackOutcome {
@@ -39,7 +75,7 @@ impl FromNapiValue for CallbackOutcome {
             }))
         } else {
             Ok(CallbackOutcome::Ready(unsafe {
-                UnknownRef::from_napi_value(env, v)?
+                HeldValue::from_napi_value(env, v)?
             }))
         }
     }
@@ -70,7 +106,7 @@ where
 {
     let target = target.clone();
     let fut = async move {
-        let outcome: Result<UnknownRef<false>, TxFailure> = async {
+        let outcome: Result<HeldValue, TxFailure> = async {
             // Inside a transaction already: run on it (no nesting), like pg-promise's tx in tx.
             let (client_target, handle) = match &target {
                 Target::Tx(_) => (target.clone(), None),
@@ -102,9 +138,7 @@ where
         Ok::<_, napi::Error>(outcome)
     };
     env.spawn_future_with_callback(fut, |env, outcome| match outcome {
-        Ok(v) => Ok(JsOut(unsafe {
-            <UnknownRef<false> as napi::bindgen_prelude::ToNapiValue>::to_napi_value(env.raw(), v)?
-        })),
+        Ok(v) => Ok(JsOut(v.into_value(env)?)),
         Err(TxFailure::Js(e)) => Err(e),
         Err(TxFailure::Store(e)) => Err(js_error(env, &e)),
     })

@@ -2,7 +2,9 @@
 //! One file per exported class; flat `AdminStorage` methods sit beside their domain class
 //! in a second `#[napi] impl PostgresAdminStorage` block.
 
-/// `async move { lease a connection from $target; run $body with (ctx, conn) }`.
+/// `async move { lease a connection from $target; run $body with (ctx, conn) }`, for calls
+/// whose SQL names only the storage's own tables: a missing schema or table there means
+/// `init()` has not created them, so it rejects with `ERR_ADMIN_PG_NOT_INITIALIZED`.
 macro_rules! with_conn {
     ($target:expr, |$ctx:ident, $conn:ident| $body:expr) => {{
         let target = $target;
@@ -10,7 +12,8 @@ macro_rules! with_conn {
             let mut lease = target.lease().await?;
             let $ctx = target.ctx();
             let $conn: &mut sqlx::postgres::PgConnection = &mut lease;
-            $body.await
+            let result: Result<_, crate::core::error::StoreError> = $body.await;
+            result.map_err(|e| e.or_not_initialized(&$ctx.schema))
         }
     }};
 }
