@@ -203,8 +203,9 @@ impl StorageConfig {
             if let Some(key) = &ssl.key {
                 opts = opts.ssl_client_key_from_pem(key.as_bytes());
             }
-        } else if matches!(self.source, ConnectSource::Host { .. }) {
-            // node-postgres does not use TLS unless asked to.
+        } else if !self.url_sets_sslmode() {
+            // node-postgres does not use TLS unless asked to (`ssl`, or `sslmode` in the URL);
+            // sqlx would otherwise negotiate it whenever the server offers it.
             opts = opts.ssl_mode(PgSslMode::Disable);
         }
         if let Some(name) = &self.application_name {
@@ -214,6 +215,10 @@ impl StorageConfig {
             opts = opts.options([("statement_timeout", t.as_millis().to_string())]);
         }
         Ok(opts)
+    }
+
+    fn url_sets_sslmode(&self) -> bool {
+        matches!(&self.source, ConnectSource::Url(u) if u.contains("sslmode="))
     }
 
     /// `host:port` and user for error messages (never the password).
@@ -265,6 +270,17 @@ mod tests {
         assert!(!s.contains("hunter2") && !s.contains("SECRETKEY"), "{s}");
         let u = StorageConfig::new(ConnectSource::Url("postgres://u:hunter2@h/d".into()));
         assert!(!format!("{u:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn no_tls_unless_asked_for() {
+        let plain = StorageConfig::new(ConnectSource::Url("postgres://u@h/d".into()));
+        assert_eq!(plain.connect_options().unwrap().get_ssl_mode(), PgSslMode::Disable);
+        let asked = StorageConfig::new(ConnectSource::Url("postgres://u@h/d?sslmode=require".into()));
+        assert_eq!(asked.connect_options().unwrap().get_ssl_mode(), PgSslMode::Require);
+        let mut ssl = StorageConfig::new(ConnectSource::Url("postgres://u@h/d".into()));
+        ssl.ssl = Some(SslConfig::default());
+        assert_eq!(ssl.connect_options().unwrap().get_ssl_mode(), PgSslMode::Require);
     }
 
     #[test]

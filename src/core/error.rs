@@ -113,6 +113,15 @@ impl StoreError {
         StoreError::NotFound(msg.to_string())
     }
 
+    /// `Ok(())` when the row was there (a flat delete/stop deleted something), else `missing`.
+    pub fn found(found: bool, what: &str, id: &str) -> Result<()> {
+        if found {
+            Ok(())
+        } else {
+            Err(StoreError::missing(what, id))
+        }
+    }
+
     /// The flat face's error for a write to a missing row: `"<What> <id> not found"`.
     pub fn missing(what: &str, id: &str) -> Self {
         let id: String = id.chars().take(64).collect();

@@ -415,11 +415,11 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = convert::text(env, id, "id").map(|id| {
             with_conn!(t, |ctx, conn| async {
-                if deployments::delete(ctx, conn, &id).await? {
-                    Ok(())
-                } else {
-                    Err(StoreError::missing("Deployment", &id))
-                }
+                StoreError::found(
+                    deployments::delete(ctx, conn, &id).await?,
+                    "Deployment",
+                    &id,
+                )
             })
         });
         run(env, work, out_void)

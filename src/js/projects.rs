@@ -451,11 +451,11 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = convert::text(env, id, "id").map(|id| {
             with_conn!(t, |ctx, conn| async {
-                if projects::delete_project(ctx, conn, &id).await? {
-                    Ok(())
-                } else {
-                    Err(StoreError::missing("Project", &id))
-                }
+                StoreError::found(
+                    projects::delete_project(ctx, conn, &id).await?,
+                    "Project",
+                    &id,
+                )
             })
         });
         run(env, work, out_void)
@@ -518,14 +518,11 @@ impl PostgresAdminStorage {
             let project = convert::text(env, project_id, "projectId")?;
             let key = convert::text(env, key, "key")?;
             Ok(with_conn!(t, |ctx, conn| async {
-                if projects::delete_env_var_by_key(ctx, conn, &project, &key).await? {
-                    Ok(())
-                } else {
-                    Err(StoreError::missing(
-                        "Environment variable",
-                        &format!("{key} of project {project}"),
-                    ))
-                }
+                StoreError::found(
+                    projects::delete_env_var_by_key(ctx, conn, &project, &key).await?,
+                    "Environment variable",
+                    &format!("{key} of project {project}"),
+                )
             }))
         })();
         run(env, work, out_void)
@@ -607,11 +604,11 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = convert::text(env, id, "id").map(|id| {
             with_conn!(t, |ctx, conn| async {
-                if projects::delete_api_token(ctx, conn, &id).await? {
-                    Ok(())
-                } else {
-                    Err(StoreError::missing("API token", &id))
-                }
+                StoreError::found(
+                    projects::delete_api_token(ctx, conn, &id).await?,
+                    "API token",
+                    &id,
+                )
             })
         });
         run(env, work, out_void)

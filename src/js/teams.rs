@@ -507,11 +507,7 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = convert::text(env, id, "id").map(|id| {
             with_conn!(t, |ctx, conn| async {
-                if teams::delete_team(ctx, conn, &id).await? {
-                    Ok(())
-                } else {
-                    Err(StoreError::missing("Team", &id))
-                }
+                StoreError::found(teams::delete_team(ctx, conn, &id).await?, "Team", &id)
             })
         });
         run(env, work, out_void)
@@ -616,14 +612,11 @@ impl PostgresAdminStorage {
             let team = convert::text(env, team_id, "teamId")?;
             let user = convert::text(env, user_id, "userId")?;
             Ok(with_conn!(t, |ctx, conn| async {
-                if teams::remove_member(ctx, conn, &team, &user).await? {
-                    Ok(())
-                } else {
-                    Err(StoreError::missing(
-                        "Team member",
-                        &format!("{user} of team {team}"),
-                    ))
-                }
+                StoreError::found(
+                    teams::remove_member(ctx, conn, &team, &user).await?,
+                    "Team member",
+                    &format!("{user} of team {team}"),
+                )
             }))
         })();
         run(env, work, out_void)
@@ -704,11 +697,11 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = convert::text(env, id, "id").map(|id| {
             with_conn!(t, |ctx, conn| async {
-                if teams::delete_invite(ctx, conn, &id).await? {
-                    Ok(())
-                } else {
-                    Err(StoreError::missing("Team invite", &id))
-                }
+                StoreError::found(
+                    teams::delete_invite(ctx, conn, &id).await?,
+                    "Team invite",
+                    &id,
+                )
             })
         });
         run(env, work, out_void)
