@@ -91,6 +91,7 @@ export function markdown(rows, meta) {
     '',
     `- Machine: ${meta.machine.nproc} CPUs (${meta.machine.cpu}), ${meta.machine.memGiB.toFixed(1)} GiB RAM, Linux ${meta.machine.kernel}; load average ${meta.machine.loadStart} at start, ${meta.machine.loadEnd} at end.`,
     `- Versions: node ${meta.versions.node}; PostgreSQL ${meta.versions.server} (${meta.versions.database}); admin-pg-native ${meta.versions.addon}; pg ${meta.versions.pg}; postgres.js ${meta.versions.postgresJs}; ${meta.versions.pgbench ?? 'pgbench n/a'}.`,
+    `- Session (every comparator): ${meta.session}.`,
     `- Rounds: ${meta.rounds} per case (round-robin over the comparators); ${meta.sizes}.`,
     '',
     '`ours/them (time)` is ours divided by the comparator as a time: below 1 means ours is faster',

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --only a,c] [-- --allow-debug]`
+// `npm run bench [-- --quick] [-- --only a,c] [-- --durable] [-- --allow-debug]`
 //
 // Starts (or uses, via DATABASE_URL) a PostgreSQL, loads the data in a schema of its own,
 // runs every workload of workloads.mjs against every comparator (ours, pg-adapter,
@@ -91,12 +91,18 @@ const pg = require('pg');
 const size = quick ? SIZES.quick : SIZES.full;
 const loadStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const db = await resolveDatabaseUrl();
-// Same transport for every comparator: node-postgres and postgres.js use plain TCP unless told
-// otherwise, while libpq (pgbench) and sqlx (ours, for a URL) default to sslmode=prefer, i.e.
-// TLS whenever the server offers it. The bench pins sslmode=disable unless the URL sets it.
+// Same session for every comparator (each honours these URL parameters):
+// - sslmode=disable unless the URL sets it: node-postgres and postgres.js use plain TCP unless
+//   told otherwise, while libpq (pgbench) and sqlx (ours) default to sslmode=prefer, i.e. TLS
+//   whenever the server offers it;
+// - synchronous_commit=off unless --durable: a commit does not wait for the WAL fsync (several
+//   ms on this machine's shared disk), so the write workloads measure the client stack, not
+//   the disk. Nothing is lost unless the server crashes mid-run.
+const durable = argv.includes('--durable');
 const benchUrl = (() => {
   const u = new URL(db.url);
   if (!u.searchParams.has('sslmode')) u.searchParams.set('sslmode', 'disable');
+  if (!durable && !u.searchParams.has('options')) u.searchParams.set('options', '-c synchronous_commit=off');
   return u.toString();
 })();
 const schemas = [];
@@ -151,6 +157,7 @@ try {
     date: new Date().toISOString(),
     durationS: (performance.now() - started) / 1000,
     rounds: size.rounds,
+    session: `sslmode=${new URL(benchUrl).searchParams.get('sslmode')}, ${durable ? 'server default synchronous_commit (--durable)' : 'synchronous_commit=off'}`,
     sizes: `(a) ${size.a} calls, (b) ${size.b} calls, (d) ${size.d} rows, (e) ${size.queue} queued, drain time box ${size.drainMs / 1000} s, (f) ${size.f} calls`,
     machine: {
       nproc: os.availableParallelism?.() ?? cpus.length, cpu: cpus[0]?.model ?? 'unknown', memGiB: os.totalmem() / 2 ** 30,
@@ -175,7 +182,7 @@ try {
   console.error(err);
   exitCode = 1;
 } finally {
-  await Promise.allSettled(opened.map((c) => c.close()));
+  await Promise.allSettled(opened.map((c) => c.close())); // (h) may have closed them already
   for (const s of schemas) await raw.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch((e) => log(`could not drop ${s}: ${e.message}`));
   await raw.end().catch(() => {});
   await db.stop();

@@ -33,7 +33,7 @@ export function runPgbench(bin, { url, script, vars = {}, transactions }) {
       '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
     for (const [k, v] of Object.entries(vars)) args.push('-D', `${k}=${v}`);
     args.push(decodeURIComponent(u.pathname.slice(1)));
-    const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGSSLMODE: u.searchParams.get('sslmode') ?? process.env.PGSSLMODE ?? 'prefer' };
+    const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGSSLMODE: u.searchParams.get('sslmode') ?? process.env.PGSSLMODE ?? 'prefer', PGOPTIONS: u.searchParams.get('options') ?? process.env.PGOPTIONS ?? '' };
     const t0 = performance.now();
     const r = spawnSync(bin, args, { cwd: dir, env, encoding: 'utf8' });
     const elapsedMs = performance.now() - t0;
