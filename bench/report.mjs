@@ -129,7 +129,7 @@ export function svgChart(rows, title) {
   const x = (v) => L + ((Math.log10(Math.min(hi, Math.max(lo, v))) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * W;
   const height = top + bars.length * H + 40;
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${L + W + 90}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${L + W + 150}" height="${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="10" y="18" font-size="14" font-weight="bold">${xml(title)}</text>`,
     `<text x="10" y="36" fill="#555">ours / comparator as time, log scale: left of 1 = ours faster. Black tick = goal.</text>`,
@@ -145,7 +145,8 @@ export function svgChart(rows, title) {
     out.push(`<text x="${L - 6}" y="${y + 12}" text-anchor="end">${xml(label.length > 78 ? label.slice(0, 77) + '…' : label)}</text>`);
     out.push(`<rect x="${a}" y="${y + 3}" width="${Math.max(1, b - a)}" height="${H - 6}" fill="${r.ratio < 1 ? '#2e7d32' : '#c62828'}"/>`);
     if (r.goal?.max) out.push(`<line x1="${x(r.goal.max)}" y1="${y + 1}" x2="${x(r.goal.max)}" y2="${y + H - 1}" stroke="#000" stroke-width="2"/>`);
-    out.push(`<text x="${Math.max(b, x(1)) + 4}" y="${y + 12}" fill="#333">${xml(fmtRatio(r.ratio))}</text>`);
+    const off = r.ratio > hi || r.ratio < lo ? ' (off scale)' : '';
+    out.push(`<text x="${Math.max(b, x(1)) + 4}" y="${y + 12}" fill="#333">${xml(fmtRatio(r.ratio) + off)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n');

@@ -81,7 +81,13 @@ function checkAddon() {
 
 const require = createRequire(import.meta.url);
 const started = performance.now();
-const addonInfo = checkAddon();
+let addonInfo;
+try {
+  addonInfo = checkAddon();
+} catch (err) {
+  log(`refusing to run: ${err.message}`);
+  process.exit(1);
+}
 const { SIZES, WORKLOADS, loadData } = await import('./workloads.mjs');
 const report = await import('./report.mjs');
 const { findPgbench } = await import('./comparators/pgbench.mjs');
