@@ -275,12 +275,23 @@ mod tests {
     #[test]
     fn no_tls_unless_asked_for() {
         let plain = StorageConfig::new(ConnectSource::Url("postgres://u@h/d".into()));
-        assert!(matches!(plain.connect_options().unwrap().get_ssl_mode(), PgSslMode::Disable));
-        let asked = StorageConfig::new(ConnectSource::Url("postgres://u@h/d?sslmode=require".into()));
-        assert!(matches!(asked.connect_options().unwrap().get_ssl_mode(), PgSslMode::Require));
+        assert!(matches!(
+            plain.connect_options().unwrap().get_ssl_mode(),
+            PgSslMode::Disable
+        ));
+        let asked = StorageConfig::new(ConnectSource::Url(
+            "postgres://u@h/d?sslmode=require".into(),
+        ));
+        assert!(matches!(
+            asked.connect_options().unwrap().get_ssl_mode(),
+            PgSslMode::Require
+        ));
         let mut ssl = StorageConfig::new(ConnectSource::Url("postgres://u@h/d".into()));
         ssl.ssl = Some(SslConfig::default());
-        assert!(matches!(ssl.connect_options().unwrap().get_ssl_mode(), PgSslMode::Require));
+        assert!(matches!(
+            ssl.connect_options().unwrap().get_ssl_mode(),
+            PgSslMode::Require
+        ));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod error;
 pub mod generic;
 pub mod migrate;
 pub mod page;
+pub mod pool;
 pub mod projects;
 pub mod raw;
 pub mod rbac;

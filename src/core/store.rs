@@ -6,11 +6,13 @@ use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgPoolOptions, Postgres};
+use sqlx::postgres::{PgArguments, PgConnection, PgTransactionManager, Postgres};
 use sqlx::query::Query;
-use sqlx::{AssertSqlSafe, ConnectOptions as _, SqlSafeStr, SqlStr, Transaction};
+use sqlx::{AssertSqlSafe, ConnectOptions as _, SqlSafeStr, SqlStr};
+use sqlx_core::transaction::TransactionManager as _;
 use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use super::pool::{AcquireError, Pool, PoolSettings, PooledConn};
 
 use super::config::StorageConfig;
 use super::error::{Result, StoreError};
@@ -93,7 +95,7 @@ impl Ctx {
 /// The storage: one pool, one context.
 pub struct Store {
     pub ctx: Arc<Ctx>,
-    pool: PgPool,
+    pool: Pool,
     closed: AtomicBool,
     initialized: AtomicBool,
     target: String,
@@ -104,14 +106,14 @@ impl Store {
     pub fn connect(cfg: &StorageConfig) -> Result<Store> {
         cfg.validate()?;
         let opts = cfg.connect_options()?.statement_cache_capacity(512);
-        let pool = PgPoolOptions::new()
-            .max_connections(cfg.max_connections)
-            .min_connections(0)
-            .idle_timeout(Some(cfg.idle_timeout))
-            .acquire_timeout(cfg.connection_timeout)
-            // No ping before every acquire: a dead connection fails its query and is dropped.
-            .test_before_acquire(false)
-            .connect_lazy_with(opts);
+        let pool = Pool::new(
+            opts,
+            PoolSettings {
+                max_connections: cfg.max_connections,
+                idle_timeout: cfg.idle_timeout,
+                connect_timeout: cfg.connection_timeout,
+            },
+        );
         Ok(Store {
             ctx: Arc::new(Ctx::new(cfg)),
             pool,
@@ -149,7 +151,7 @@ impl Store {
     }
 
     /// A connection from the pool.
-    pub async fn acquire(&self) -> Result<PoolConnection<Postgres>> {
+    pub async fn acquire(&self) -> Result<PooledConn> {
         self.check_open()?;
         match self.pool.acquire().await {
             Ok(c) => Ok(c),
@@ -157,24 +159,17 @@ impl Store {
         }
     }
 
-    /// A transaction on a pooled connection.
-    pub async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
-        self.check_open()?;
-        match self.pool.begin().await {
-            Ok(tx) => Ok(tx),
-            Err(e) => Err(self.acquire_error(e).await),
-        }
-    }
-
     /// Why a connection could not be had, as a coded error naming the server.
     ///
     /// Acquiring only connects (no ping), so a server error here is a refused connection
-    /// (unknown database, role, password…): `ERR_ADMIN_PG_CONNECTION`, not a query error. And
-    /// sqlx retries a refused TCP connection until the deadline, then reports only a pool
-    /// timeout: when the pool has no connection at all, one direct attempt tells the reason.
-    async fn acquire_error(&self, err: sqlx::Error) -> StoreError {
+    /// (unknown database, role, password…): `ERR_ADMIN_PG_CONNECTION`, not a query error.
+    /// A time-out while the pool has no connection at all gets one direct attempt, to tell
+    /// the reason (a connect that hangs, e.g. a black-holed address).
+    async fn acquire_error(&self, err: AcquireError) -> StoreError {
         let err = match err {
-            sqlx::Error::PoolTimedOut if self.pool.size() == 0 => {
+            AcquireError::Closed => StoreError::Closed,
+            AcquireError::Connect(e) => connect_failure(e.into()),
+            AcquireError::TimedOut if self.pool.size() == 0 => {
                 let opts = self.pool.connect_options();
                 match tokio::time::timeout(std::time::Duration::from_secs(5), opts.connect()).await
                 {
@@ -183,11 +178,13 @@ impl Store {
                         let _ = sqlx::Connection::close_hard(conn).await;
                         sqlx::Error::PoolTimedOut.into()
                     }
-                    Err(_) => sqlx::Error::PoolTimedOut.into(),
+                    Err(_) => connect_failure(StoreError::Connection {
+                        message: "no connection could be established before connectionTimeoutMillis elapsed".into(),
+                        pg: Box::default(),
+                    }),
                 }
             }
-            e @ sqlx::Error::Database(_) => connect_failure(e.into()),
-            e => e.into(),
+            AcquireError::TimedOut => sqlx::Error::PoolTimedOut.into(),
         };
         self.connection_context(err)
     }
@@ -226,34 +223,64 @@ fn connect_failure(err: StoreError) -> StoreError {
 /// A transaction opened for JS (`db.tx`, `AdminPgDB.transaction`): its calls share one connection.
 pub struct TxHandle {
     pub store: Arc<Store>,
-    tx: Arc<Mutex<Option<Transaction<'static, Postgres>>>>,
+    conn: Arc<Mutex<Option<PooledConn>>>,
 }
 
 impl TxHandle {
+    /// BEGIN on a pooled connection (through sqlx's transaction manager, so a domain write
+    /// that opens its own transaction inside becomes a SAVEPOINT).
     pub async fn begin(store: Arc<Store>) -> Result<TxHandle> {
-        let tx = store.begin().await?;
+        let mut conn = store.acquire().await?;
+        if let Err(e) = PgTransactionManager::begin(&mut conn, None).await {
+            let e = StoreError::from(e);
+            note_failure(&mut conn, &e);
+            return Err(e);
+        }
         Ok(TxHandle {
             store,
-            tx: Arc::new(Mutex::new(Some(tx))),
+            conn: Arc::new(Mutex::new(Some(conn))),
         })
     }
 
     /// Commit; later calls on this handle fail.
     pub async fn commit(&self) -> Result<()> {
-        let tx = self.tx.lock().await.take();
-        match tx {
-            Some(tx) => tx.commit().await.map_err(StoreError::from),
+        let conn = self.conn.lock().await.take();
+        match conn {
+            Some(mut c) => {
+                let res = PgTransactionManager::commit(&mut c)
+                    .await
+                    .map_err(StoreError::from);
+                if let Err(e) = &res {
+                    note_failure(&mut c, e);
+                }
+                res
+            }
             None => Err(StoreError::query("transaction already finished")),
         }
     }
 
     /// Roll back; later calls on this handle fail.
     pub async fn rollback(&self) -> Result<()> {
-        let tx = self.tx.lock().await.take();
-        match tx {
-            Some(tx) => tx.rollback().await.map_err(StoreError::from),
+        let conn = self.conn.lock().await.take();
+        match conn {
+            Some(mut c) => {
+                let res = PgTransactionManager::rollback(&mut c)
+                    .await
+                    .map_err(StoreError::from);
+                if let Err(e) = &res {
+                    note_failure(&mut c, e);
+                }
+                res
+            }
             None => Ok(()),
         }
+    }
+}
+
+/// Retire a connection whose call failed at the connection level.
+fn note_failure(conn: &mut PooledConn, err: &StoreError) {
+    if matches!(err, StoreError::Connection { .. }) {
+        conn.mark_broken();
     }
 }
 
@@ -282,7 +309,7 @@ impl Target {
             Target::Pool(store) => Ok(Lease::Pooled(store.acquire().await?)),
             Target::Tx(handle) => {
                 handle.store.check_open()?;
-                let guard = handle.tx.clone().lock_owned().await;
+                let guard = handle.conn.clone().lock_owned().await;
                 if guard.is_none() {
                     return Err(StoreError::query(
                         "transaction already finished: use the client only inside its callback",
@@ -296,8 +323,24 @@ impl Target {
 
 /// A leased connection; derefs to `PgConnection`.
 pub enum Lease {
-    Pooled(PoolConnection<Postgres>),
-    Tx(OwnedMutexGuard<Option<Transaction<'static, Postgres>>>),
+    Pooled(PooledConn),
+    Tx(OwnedMutexGuard<Option<PooledConn>>),
+}
+
+impl Lease {
+    /// Tell the lease how its call ended: a connection-level failure retires the connection.
+    pub fn note<T>(&mut self, result: &Result<T>) {
+        if let Err(e) = result {
+            match self {
+                Lease::Pooled(c) => note_failure(c, e),
+                Lease::Tx(g) => {
+                    if let Some(c) = g.as_mut() {
+                        note_failure(c, e)
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl Deref for Lease {
