@@ -164,26 +164,26 @@ pub async fn init(store: &Store) -> Result<InitReport> {
 
 async fn up_to_date(ctx: &Ctx, conn: &mut PgConnection, indexes: &[IndexSpec]) -> Result<bool> {
     let names: Vec<String> = indexes.iter().map(|i| i.name.clone()).collect();
-    // to_regclass keeps a missing record table from being an error.
-    let exists: Option<String> = sqlx::query_scalar(ctx.sql("SELECT to_regclass($1)::text"))
-        .persistent(ctx.persistent)
-        .bind(format!("{}.{}", ctx.quoted, RECORD_TABLE))
-        .fetch_one(&mut *conn)
-        .await?;
-    if exists.is_none() {
-        return Ok(false);
-    }
+    // One round trip on a migrated schema; a missing record table (or schema) is the slow path.
     let sql = format!(
         "SELECT (SELECT coalesce(array_agg(version::text || ':' || checksum ORDER BY version), '{{}}') FROM {}.{}) AS applied, \
          (SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2)) AS indexes",
         ctx.quoted, RECORD_TABLE
     );
-    let (applied, present): (Vec<String>, i64) = sqlx::query_as(ctx.dynamic(sql))
-        .persistent(ctx.persistent)
-        .bind(&ctx.schema)
-        .bind(&names)
-        .fetch_one(&mut *conn)
-        .await?;
+    let found: std::result::Result<(Vec<String>, i64), sqlx::Error> =
+        sqlx::query_as(ctx.dynamic(sql))
+            .persistent(ctx.persistent)
+            .bind(&ctx.schema)
+            .bind(&names)
+            .fetch_one(&mut *conn)
+            .await;
+    let (applied, present) = match found {
+        Ok(v) => v,
+        Err(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some("42P01" | "3F000")) => {
+            return Ok(false)
+        }
+        Err(e) => return Err(e.into()),
+    };
     check_checksums(&applied)?;
     Ok(applied.len() == MIGRATIONS.len() && present as usize == names.len())
 }
