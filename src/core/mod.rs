@@ -9,6 +9,7 @@ pub mod generic;
 pub mod migrate;
 pub mod page;
 pub mod projects;
+pub mod queue_listener;
 pub mod raw;
 pub mod rbac;
 pub mod routes;

@@ -14,6 +14,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::config::StorageConfig;
 use super::error::{Result, StoreError};
+use super::queue_listener::QueueListener;
 
 /// Per-storage SQL context: the schema, its quoted form, and prepared-statement policy.
 pub struct Ctx {
@@ -97,6 +98,8 @@ pub struct Store {
     closed: AtomicBool,
     initialized: AtomicBool,
     target: String,
+    /// The build queue's LISTEN connection (`waitForBuild`), opened on first use.
+    listener: QueueListener,
 }
 
 impl Store {
@@ -104,6 +107,7 @@ impl Store {
     pub fn connect(cfg: &StorageConfig) -> Result<Store> {
         cfg.validate()?;
         let opts = cfg.connect_options()?.statement_cache_capacity(512);
+        let listener = QueueListener::new(opts.clone(), &cfg.schema, cfg.connection_timeout);
         let pool = PgPoolOptions::new()
             .max_connections(cfg.max_connections)
             .min_connections(0)
@@ -118,7 +122,13 @@ impl Store {
             closed: AtomicBool::new(false),
             initialized: AtomicBool::new(false),
             target: cfg.describe_target(),
+            listener,
         })
+    }
+
+    /// The build queue's wake-up line.
+    pub fn queue_listener(&self) -> &QueueListener {
+        &self.listener
     }
 
     pub fn is_closed(&self) -> bool {
@@ -195,6 +205,7 @@ impl Store {
     /// Refuse new work, let running calls finish, close every connection.
     pub async fn close(&self) {
         self.closed.store(true, Ordering::Release);
+        self.listener.close().await;
         self.pool.close().await;
     }
 
