@@ -160,7 +160,7 @@ describe('lost notifications', () => {
     const t0 = performance.now();
     const id = await queueSilently(s, deploymentId);
     expect((await waiting)?.id).toBe(id);
-    expect(performance.now() - t0).toBeLessThan(250 + 400);
+    expect(performance.now() - t0).toBeLessThan(250 + 750);
   });
 
   it('a LISTEN connection killed by the server is re-established, and the waiters still wake', async () => {
@@ -195,7 +195,7 @@ describe('timeout and abort', () => {
     expect(waited).toBeLessThan(1500);
     t0 = performance.now();
     expect(await s.builds.waitForBuild({ timeoutMs: 0 })).toBeNull();
-    expect(performance.now() - t0).toBeLessThan(300);
+    expect(performance.now() - t0).toBeLessThan(500);
     const queued = await s.builds.enqueue(deploymentId, 'manual', 'u');
     expect((await s.builds.waitForBuild({ timeoutMs: 0 }))?.id).toBe(queued.id);
   });
@@ -209,7 +209,7 @@ describe('timeout and abort', () => {
     const t0 = performance.now();
     ac.abort();
     expect(await waiting).toBeNull();
-    expect(performance.now() - t0).toBeLessThan(300);
+    expect(performance.now() - t0).toBeLessThan(500);
     expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 

@@ -226,12 +226,12 @@ export type NewBuild = Pick<Build, 'deploymentId' | 'trigger' | 'triggeredBy'> &
 export interface ClaimOptions {
   /** Recorded as `lockedBy`; `heartbeatBuild` must name it. */
   workerId?: string
-  /** Lease length in ms (a positive integer); default 60000 when only `workerId` is given. */
+  /** Lease length in ms (an integer from 1 to 2^31 - 1); default 60000 when only `workerId` is given. */
   leaseMs?: number
 }
 /** `waitForBuild` options. */
 export interface WaitForBuildOptions extends ClaimOptions {
-  /** Resolve `null` after this many ms without a build (0: claim once). Default: no limit. */
+  /** Resolve `null` after this many ms without a build (0: claim once; at most 2^31 - 1). Default: no limit. */
   timeoutMs?: number
   /** Resolve `null` as soon as it aborts (a build already being claimed is still returned). */
   signal?: AbortSignal | null

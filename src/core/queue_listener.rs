@@ -117,10 +117,11 @@ impl QueueListener {
         self.closed.store(true, Ordering::Release);
         let running = self.running.lock().unwrap().take();
         if let Some(Running { task, pool }) = running {
-            // Dropping the listener hands its connection back to its pool, which then closes.
+            // Dropping the listener hands its connection back to its pool (after an UNLISTEN),
+            // which then closes; bounded, so a dead network cannot hold close() forever.
             task.abort();
             let _ = task.await;
-            pool.close().await;
+            let _ = tokio::time::timeout(Duration::from_secs(5), pool.close()).await;
         }
         wake_all(&self.wakes);
     }
