@@ -208,10 +208,46 @@ export interface Build {
   startedAt: Date | null
   completedAt: Date | null
   createdAt: Date
+  /** The worker holding the build's lease (`ClaimOptions.workerId`), or `null`. */
+  lockedBy: string | null
+  /** When the lease runs out; `null` when the build holds no lease. */
+  leaseExpiresAt: Date | null
+  /** How many times the build has been claimed. */
+  attempts: number
 }
 /** `createBuild` input: `id` optional; `status` defaults to `queued`, `queuedAt` to now. */
 export type NewBuild = Pick<Build, 'deploymentId' | 'trigger' | 'triggeredBy'> &
   Partial<Omit<Build, 'deploymentId' | 'trigger' | 'triggeredBy'>>
+/**
+ * Who claims a build and for how long (`dequeue`, `dequeueBatch`, `waitForBuild`). With
+ * neither field the claim takes no lease, as before leases existed: `reclaimStaleBuilds`
+ * never touches it.
+ */
+export interface ClaimOptions {
+  /** Recorded as `lockedBy`; `heartbeatBuild` must name it. */
+  workerId?: string
+  /** Lease length in ms (an integer from 1 to 2^31 - 1); default 60000 when only `workerId` is given. */
+  leaseMs?: number
+}
+/** `waitForBuild` options. */
+export interface WaitForBuildOptions extends ClaimOptions {
+  /** Resolve `null` after this many ms without a build (0: claim once; at most 2^31 - 1). Default: no limit. */
+  timeoutMs?: number
+  /** Resolve `null` as soon as it aborts (a build already being claimed is still returned). */
+  signal?: AbortSignal | null
+  /** Claim again at least this often without a notification (ms, default 1000). */
+  pollIntervalMs?: number
+}
+/** `reclaimStaleBuilds` options. */
+export interface ReclaimOptions {
+  /** A build whose lease expired after this many claims is failed, not requeued (default 3). */
+  maxAttempts?: number
+}
+/** What `reclaimStaleBuilds` did. */
+export interface ReclaimResult {
+  requeued: number
+  failed: number
+}
 
 export interface RunningServer {
   id: string
@@ -554,15 +590,38 @@ export declare class BuildsPG {
   enqueue(deploymentId: string, trigger: BuildTrigger, triggeredBy: string, commitSha?: string | null, commitMessage?: string | null): Promise<Build>
   /**
    * Claim the oldest queued build (FIFO by `queuedAt`, then `id`) in one statement with
-   * `FOR UPDATE SKIP LOCKED`: it comes back `building` with `startedAt` set, and no other
-   * worker receives it. `null` when nothing is queued.
+   * `FOR UPDATE SKIP LOCKED`: it comes back `building` with `startedAt` set and `attempts`
+   * incremented, and no other worker receives it. With `{ workerId, leaseMs }` it also
+   * carries a lease (`lockedBy`, `leaseExpiresAt`). `null` when nothing is queued.
    */
-  dequeue(): Promise<Build | null>
+  dequeue(options?: ClaimOptions): Promise<Build | null>
   /**
    * Claim up to `n` of the oldest queued builds in one statement, same guarantees as
    * `dequeue`; returned in queue order.
    */
-  dequeueBatch(n: number): Promise<Build[]>
+  dequeueBatch(n: number, options?: ClaimOptions): Promise<Build[]>
+  /**
+   * Wait for a build and claim it (as `dequeue` does, lease options included) as soon as
+   * one is queued: woken by a NOTIFY from the queue, with a poll every `pollIntervalMs`
+   * (default 1000) in case a notification is lost. Resolves `null` after `timeoutMs`
+   * without a build, or when `signal` aborts (no error: check `signal.aborted`); rejects
+   * with `ERR_ADMIN_PG_CLOSED` if the storage is closed meanwhile. Holds no connection
+   * while waiting; all waiters of a storage share one LISTEN connection.
+   */
+  waitForBuild(options?: WaitForBuildOptions): Promise<Build | null>
+  /**
+   * Extend a claimed build's lease to `extendMs` from now, only while `workerId` still
+   * holds it. The build, or `null` when that worker no longer holds it (the lease was
+   * reclaimed, the build finished, or it was never this worker's): stop working on it then.
+   */
+  heartbeatBuild(id: string, workerId: string, extendMs: number): Promise<Build | null>
+  /**
+   * In one statement: builds in status `building` whose lease expired (their worker died)
+   * go back to `queued` (lease cleared, original `queuedAt` kept, so they keep their place),
+   * or, once claimed `maxAttempts` times (default 3), to `failed` with an `errorMessage`
+   * and `completedAt`. Builds claimed without a lease are never touched.
+   */
+  reclaimStaleBuilds(options?: ReclaimOptions): Promise<ReclaimResult>
   /** 1-based position of a queued build in dequeue order; `-1` when it is not queued. */
   getQueuePosition(buildId: string): Promise<number>
   /** How many builds are queued. */

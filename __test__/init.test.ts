@@ -83,11 +83,13 @@ describe('init()', () => {
     expect((await migrations(s.schemaName)).map((m) => [m.version, m.adopted])).toEqual([
       [1, false],
       [2, false],
+      [3, false],
+      [4, false],
     ]);
     const roles = await systemRoles(s.schemaName);
     expect(roles.map((r) => r.name)).toEqual(['platform_admin', 'team_admin', 'team_member', 'team_owner', 'team_viewer']);
     expect(roles.find((r) => r.name === 'platform_admin')?.permissions).toEqual(['*']);
-    expect(await s.migrationStatus()).toEqual({ applied: [1, 2], pending: [] });
+    expect(await s.migrationStatus()).toEqual({ applied: [1, 2, 3, 4], pending: [] });
   });
 
   it('is idempotent: a second init() on the same storage and one from a new storage change nothing', async () => {
@@ -107,7 +109,7 @@ describe('init()', () => {
 
   it('migrationStatus() lists every version as pending before init', async () => {
     const s = createStorage();
-    expect(await s.migrationStatus()).toEqual({ applied: [], pending: [1, 2] });
+    expect(await s.migrationStatus()).toEqual({ applied: [], pending: [1, 2, 3, 4] });
   });
 
   it('8 concurrent inits from separate node processes on one empty schema all succeed, each migration recorded once', async () => {
@@ -123,6 +125,8 @@ describe('init()', () => {
     expect(recorded).toEqual([
       { version: 1, n: '1' },
       { version: 2, n: '1' },
+      { version: 3, n: '1' },
+      { version: 4, n: '1' },
     ]);
     const [{ n }] = await sideQuery<{ n: string }>(`select count(*) as n from "${schema}".admin_roles where is_system`);
     expect(n).toBe('5');
@@ -200,7 +204,8 @@ describe('adopting a schema created by the TypeScript adapter', () => {
       'admin_role_assignments',
     ]) {
       const rows = await sideQuery(`select * from "${schema}".${t} order by id`);
-      out[t] = rows.map(({ updated_at: _u, log_path: _l, ...rest }) => rest);
+      // Columns later migrations add (with defaults) are not part of the comparison.
+      out[t] = rows.map(({ updated_at: _u, log_path: _l, locked_by: _b, lease_expires_at: _e, attempts: _a, ...rest }) => rest);
     }
     out.customRoles = await sideQuery(`select id, name, permissions from "${schema}".admin_roles where not coalesce(is_system, false)`);
     return out;
@@ -236,6 +241,8 @@ describe('adopting a schema created by the TypeScript adapter', () => {
     expect((await migrations(schema)).map((m) => [m.version, m.adopted])).toEqual([
       [1, true],
       [2, false],
+      [3, false],
+      [4, false],
     ]);
     expect(await columnExists(schema, 'admin_builds', 'log_path')).toBe(true);
     // The TS adapter's own table is left alone.
@@ -273,6 +280,8 @@ describe('adopting a schema created by the TypeScript adapter', () => {
     expect((await migrations(schema)).map((m) => [m.version, m.adopted])).toEqual([
       [1, true],
       [2, false],
+      [3, false],
+      [4, false],
     ]);
     expect(await columnExists(schema, 'admin_builds', 'log_path')).toBe(true);
     expect(await sideQuery(`select key, encrypted_value from "${schema}".admin_project_env_vars`)).toEqual([
@@ -347,7 +356,7 @@ describe('disableInit and skipDefaultIndexes', () => {
     expect(Number(uniques[0].n)).toBeGreaterThan(0);
   });
 
-  it('by default every non-unique index of the seed\'s DEFAULT_INDEXES exists (plus lower(email) and the queue index)', async () => {
+  it('by default every non-unique index of the seed\'s DEFAULT_INDEXES exists (plus lower(email), the queue and the lease indexes)', async () => {
     const s = createStorage();
     await s.init();
     const have = await plainIndexes(s.schemaName);
@@ -355,7 +364,8 @@ describe('disableInit and skipDefaultIndexes', () => {
     for (const w of want) expect(have).toContain(w);
     expect(have).toContain('admin_users (lower((email)::text))');
     expect(have.some((h) => h.startsWith('admin_builds (queued_at, id) WHERE'))).toBe(true);
-    expect(have).toHaveLength(want.length + 3);
+    expect(have.some((h) => h.startsWith('admin_builds (lease_expires_at) WHERE'))).toBe(true);
+    expect(have).toHaveLength(want.length + 4);
   });
 
   it('init() on a skipDefaultIndexes schema from a storage without it adds the indexes later', async () => {

@@ -11,8 +11,10 @@ import {
   type AdminPgError,
   type AdminPgErrorCode,
   AdminPgDB,
+  type Build,
   type BuildStatus,
   type BuildTrigger,
+  type ClaimOptions,
   type Conditions,
   type ConnectionStringConfig,
   DbClient,
@@ -32,6 +34,8 @@ import {
   type PostgresAdminBaseConfig,
   PostgresAdminStorage,
   type PostgresAdminStorageConfig,
+  type ReclaimOptions,
+  type ReclaimResult,
   type RouteStatus,
   type SslOptions,
   TABLE_SCHEMAS,
@@ -42,6 +46,7 @@ import {
   type TeamRole,
   type User,
   UsersPG,
+  type WaitForBuildOptions,
 } from '../index.js';
 
 /** Compile-time equality of two types. */
@@ -245,6 +250,34 @@ export async function usersSection(storage: PostgresAdminStorage): Promise<void>
   // @ts-expect-error flat updateUser resolves a User, never null
   const never: null = await storage.updateUser(created.id, {});
   void never;
+}
+
+// ---------------------------------------------------------------------------------------
+// Build queue: push-based waits and leases
+// ---------------------------------------------------------------------------------------
+export async function buildQueueSection(storage: PostgresAdminStorage): Promise<void> {
+  const builds = storage.builds;
+  const claim: ClaimOptions = { workerId: 'w1', leaseMs: 60_000 };
+  const ac = new AbortController();
+  const wait: WaitForBuildOptions = { ...claim, timeoutMs: 1000, signal: ac.signal, pollIntervalMs: 500 };
+  const w1: Build | null = await builds.waitForBuild(wait);
+  const w2: Build | null = await builds.waitForBuild();
+  const d1: Build | null = await builds.dequeue();
+  const d2: Build | null = await builds.dequeue(claim);
+  const d3: Build[] = await builds.dequeueBatch(5, { workerId: 'w2' });
+  const hb: Build | null = await builds.heartbeatBuild('id', 'w1', 30_000);
+  const opts: ReclaimOptions = { maxAttempts: 5 };
+  const r1: ReclaimResult = await builds.reclaimStaleBuilds(opts);
+  const r2: ReclaimResult = await builds.reclaimStaleBuilds();
+  const leased: [string | null, Date | null, number] = [d1!.lockedBy, d1!.leaseExpiresAt, d1!.attempts];
+  void [w1, w2, d2, d3, hb, r1, r2, leased];
+  // @ts-expect-error the worker id is a string
+  await builds.dequeue({ workerId: 7 });
+  // @ts-expect-error heartbeatBuild needs the worker and the extension
+  await builds.heartbeatBuild('id');
+  // @ts-expect-error the counts are numbers
+  const bad: { requeued: string } = await builds.reclaimStaleBuilds();
+  void bad;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -208,10 +208,46 @@ export interface Build {
   startedAt: Date | null
   completedAt: Date | null
   createdAt: Date
+  /** The worker holding the build's lease (`ClaimOptions.workerId`), or `null`. */
+  lockedBy: string | null
+  /** When the lease runs out; `null` when the build holds no lease. */
+  leaseExpiresAt: Date | null
+  /** How many times the build has been claimed. */
+  attempts: number
 }
 /** `createBuild` input: `id` optional; `status` defaults to `queued`, `queuedAt` to now. */
 export type NewBuild = Pick<Build, 'deploymentId' | 'trigger' | 'triggeredBy'> &
   Partial<Omit<Build, 'deploymentId' | 'trigger' | 'triggeredBy'>>
+/**
+ * Who claims a build and for how long (`dequeue`, `dequeueBatch`, `waitForBuild`). With
+ * neither field the claim takes no lease, as before leases existed: `reclaimStaleBuilds`
+ * never touches it.
+ */
+export interface ClaimOptions {
+  /** Recorded as `lockedBy`; `heartbeatBuild` must name it. */
+  workerId?: string
+  /** Lease length in ms (an integer from 1 to 2^31 - 1); default 60000 when only `workerId` is given. */
+  leaseMs?: number
+}
+/** `waitForBuild` options. */
+export interface WaitForBuildOptions extends ClaimOptions {
+  /** Resolve `null` after this many ms without a build (0: claim once; at most 2^31 - 1). Default: no limit. */
+  timeoutMs?: number
+  /** Resolve `null` as soon as it aborts (a build already being claimed is still returned). */
+  signal?: AbortSignal | null
+  /** Claim again at least this often without a notification (ms, default 1000). */
+  pollIntervalMs?: number
+}
+/** `reclaimStaleBuilds` options. */
+export interface ReclaimOptions {
+  /** A build whose lease expired after this many claims is failed, not requeued (default 3). */
+  maxAttempts?: number
+}
+/** What `reclaimStaleBuilds` did. */
+export interface ReclaimResult {
+  requeued: number
+  failed: number
+}
 
 export interface RunningServer {
   id: string

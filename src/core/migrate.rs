@@ -30,6 +30,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "native",
         sql: include_str!("../../migrations/0002_native.sql"),
     },
+    Migration {
+        version: 3,
+        name: "build_leases",
+        sql: include_str!("../../migrations/0003_build_leases.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "build_queue_notify",
+        sql: include_str!("../../migrations/0004_build_queue_notify.sql"),
+    },
 ];
 
 /// The record table, inside the storage's schema.
@@ -58,7 +68,8 @@ pub struct IndexSpec {
 }
 
 /// The seed's non-unique DEFAULT_INDEXES (unique ones are the tables' own constraints), plus
-/// the indexes our queries need: `lower(email)` look-ups and the queue's partial index.
+/// the indexes our queries need: `lower(email)` look-ups and the queue's and leases' partial
+/// indexes.
 pub fn default_indexes(schema: &str) -> Vec<IndexSpec> {
     // The seed's naming (`{schema}_{table}_{cols}_idx`, lowercased, other characters `_`), so
     // indexes it created are recognised when adopting its schema.
@@ -102,6 +113,13 @@ pub fn default_indexes(schema: &str) -> Vec<IndexSpec> {
         table: "admin_builds",
         columns: "queued_at, id".into(),
         predicate: Some("status = 'queued'"),
+    });
+    // reclaimStaleBuilds: claimed builds by lease expiry.
+    out.push(IndexSpec {
+        name: seed_name("admin_builds", &["lease"]),
+        table: "admin_builds",
+        columns: "lease_expires_at".into(),
+        predicate: Some("status = 'building'"),
     });
     // Too long for PostgreSQL: it keeps the first 63 bytes, and so did the seed's indexes, so
     // we do too. Where two names would then collide (long schema names), the seed created only

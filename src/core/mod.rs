@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod page;
 pub mod pool;
 pub mod projects;
+pub mod queue_listener;
 pub mod raw;
 pub mod rbac;
 pub mod routes;

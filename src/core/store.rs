@@ -16,6 +16,7 @@ use super::pool::{AcquireError, Pool, PoolSettings, PooledConn};
 
 use super::config::StorageConfig;
 use super::error::{Result, StoreError};
+use super::queue_listener::QueueListener;
 
 /// Per-storage SQL context: the schema, its quoted form, and prepared-statement policy.
 pub struct Ctx {
@@ -99,6 +100,8 @@ pub struct Store {
     closed: AtomicBool,
     initialized: AtomicBool,
     target: String,
+    /// The build queue's LISTEN connection (`waitForBuild`), opened on first use.
+    listener: QueueListener,
 }
 
 impl Store {
@@ -106,6 +109,7 @@ impl Store {
     pub fn connect(cfg: &StorageConfig) -> Result<Store> {
         cfg.validate()?;
         let opts = cfg.connect_options()?.statement_cache_capacity(512);
+        let listener = QueueListener::new(opts.clone(), &cfg.schema, cfg.connection_timeout);
         let pool = Pool::new(
             opts,
             PoolSettings {
@@ -120,7 +124,13 @@ impl Store {
             closed: AtomicBool::new(false),
             initialized: AtomicBool::new(false),
             target: cfg.describe_target(),
+            listener,
         })
+    }
+
+    /// The build queue's wake-up line.
+    pub fn queue_listener(&self) -> &QueueListener {
+        &self.listener
     }
 
     pub fn is_closed(&self) -> bool {
@@ -192,6 +202,7 @@ impl Store {
     /// Refuse new work, let running calls finish, close every connection.
     pub async fn close(&self) {
         self.closed.store(true, Ordering::Release);
+        self.listener.close().await;
         self.pool.close().await;
     }
 

@@ -229,6 +229,10 @@ pub static TABLE_LIST: &[Table] = &[
             col("started_at", "startedAt", ColType::Timestamptz),
             col("completed_at", "completedAt", ColType::Timestamptz),
             col("created_at", "createdAt", ColType::Timestamptz),
+            // Leases (migration 0003).
+            col("locked_by", "lockedBy", ColType::Text),
+            col("lease_expires_at", "leaseExpiresAt", ColType::Timestamptz),
+            col("attempts", "attempts", ColType::Int4),
         ],
     },
     Table {
@@ -299,8 +303,8 @@ pub static TABLE_LIST: &[Table] = &[
 ];
 
 /// The seed's `TABLE_SCHEMAS`: (table name, column definitions) verbatim, `${TABLES.x}`
-/// references rendered as plain table names. Without `log_path` and the team members'
-/// `updated_at`: those come from the migrations.
+/// references rendered as plain table names. Without `log_path`, the build leases' columns
+/// and the team members' `updated_at`: those come from the migrations.
 pub static TABLE_SCHEMAS: &[(&str, &str)] = &[
     (
         "admin_users",
@@ -772,6 +776,12 @@ mod tests {
     fn added_columns_are_present() {
         let builds = table_by_name("admin_builds").unwrap();
         assert_eq!(builds.column("logPath").unwrap().ty, ColType::Text);
+        assert_eq!(builds.column("lockedBy").unwrap().ty, ColType::Text);
+        assert_eq!(
+            builds.column("leaseExpiresAt").unwrap().ty,
+            ColType::Timestamptz
+        );
+        assert_eq!(builds.column("attempts").unwrap().ty, ColType::Int4);
         let members = table_by_name("admin_team_members").unwrap();
         let pos = |n: &str| members.columns.iter().position(|c| c.name == n).unwrap();
         assert_eq!(pos("updated_at"), pos("joined_at") + 1);
@@ -819,7 +829,8 @@ mod tests {
                 .iter()
                 .map(|c| c.name)
                 .filter(|n| {
-                    let added = (t.name == "admin_builds" && *n == "log_path")
+                    let added = (t.name == "admin_builds"
+                        && ["log_path", "locked_by", "lease_expires_at", "attempts"].contains(n))
                         || (t.name == "admin_team_members" && *n == "updated_at");
                     !added
                 })

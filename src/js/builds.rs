@@ -5,13 +5,17 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
+use super::abort::{self, AbortHook, Signal};
 use super::convert::{self, JsOut};
-use super::error::{out_bool, out_number, out_opt_row, out_page, out_row, out_rows, out_void, run};
+use super::error::{
+    js_error, out_bool, out_number, out_opt_row, out_page, out_row, out_rows, out_void, run,
+};
 use super::storage::PostgresAdminStorage;
-use crate::core::builds::{self, ErrorMessage};
+use crate::core::builds::{self, Claim, ErrorMessage, Reclaimed, Wait};
 use crate::core::error::StoreError;
 use crate::core::generic::non_negative;
 use crate::core::store::Target;
+use crate::core::value::Row;
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
 
@@ -25,6 +29,70 @@ fn error_message_arg(env: &Env, v: Unknown) -> CoreResult<ErrorMessage> {
         Some(crate::core::value::Param::Text(s)) => Ok(ErrorMessage::Set(Some(s))),
         Some(_) => Err(StoreError::invalid("errorMessage must be a string")),
     }
+}
+
+/// Milliseconds: an integer from `min` up to 2^31 - 1 (as `setTimeout` takes), or `None`.
+fn millis(env: &Env, v: Option<Unknown>, name: &str, min: i64) -> CoreResult<Option<i64>> {
+    match convert::opt_number(env, v, name)? {
+        None => Ok(None),
+        Some(n) if n.is_finite() && n.fract() == 0.0 && n >= min as f64 && n <= i32::MAX as f64 => {
+            Ok(Some(n as i64))
+        }
+        Some(n) => Err(StoreError::invalid(format!(
+            "{name} must be an integer from {min} to {}, got {n}",
+            i32::MAX
+        ))),
+    }
+}
+
+/// An options argument: `undefined`/`null` or a plain object.
+fn options_object<'a>(
+    env: &Env,
+    v: Option<Unknown<'a>>,
+    what: &str,
+) -> CoreResult<Option<Unknown<'a>>> {
+    match v {
+        Some(u) if convert::is_nullish(env, u.value().value) => Ok(None),
+        Some(u) if !convert::is_plain_object(env, u.value().value) => {
+            Err(StoreError::invalid(format!("{what} must be an object")))
+        }
+        other => Ok(other),
+    }
+}
+
+/// `{ workerId?, leaseMs? }` (`ClaimOptions`).
+fn claim_options(env: &Env, options: Option<Unknown>) -> CoreResult<Claim> {
+    let worker_id = convert::opt_text(env, convert::prop(env, options, "workerId"), "workerId")?;
+    if worker_id.as_deref() == Some("") {
+        return Err(StoreError::invalid("workerId must be a non-empty string"));
+    }
+    let lease_ms = millis(env, convert::prop(env, options, "leaseMs"), "leaseMs", 1)?;
+    Ok(Claim::new(worker_id, lease_ms))
+}
+
+/// `waitForBuild`'s result, with the signal listener to remove on the JS thread.
+type WaitOutcome = (CoreResult<Option<Row>>, Option<AbortHook>);
+
+fn out_wait(env: &Env, (result, hook): WaitOutcome) -> napi::Result<JsOut> {
+    if let Some(hook) = hook {
+        hook.detach(env);
+    }
+    match result {
+        Ok(row) => convert::opt_row(env, row),
+        Err(e) => Err(js_error(env, &e)),
+    }
+}
+
+fn out_reclaimed(env: &Env, r: Reclaimed) -> napi::Result<JsOut> {
+    let obj = convert::new_object(env)?;
+    convert::set(
+        env,
+        obj,
+        "requeued",
+        convert::number(env, r.requeued as f64)?.0,
+    )?;
+    convert::set(env, obj, "failed", convert::number(env, r.failed as f64)?.0)?;
+    Ok(JsOut(obj))
 }
 
 /// The seed's `BuildsPG` domain object (`storage.builds`), build queue included.
@@ -239,32 +307,172 @@ impl BuildsPG {
     }
 
     /// Claim the oldest queued build (FIFO by `queuedAt`, then `id`) in one statement with
-    /// `FOR UPDATE SKIP LOCKED`: it comes back `building` with `startedAt` set, and no other
-    /// worker receives it. `null` when nothing is queued.
-    #[napi(ts_return_type = "Promise<Build | null>")]
-    pub fn dequeue<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
+    /// `FOR UPDATE SKIP LOCKED`: it comes back `building` with `startedAt` set and `attempts`
+    /// incremented, and no other worker receives it. With `{ workerId, leaseMs }` it also
+    /// carries a lease (`lockedBy`, `leaseExpiresAt`). `null` when nothing is queued.
+    #[napi(
+        ts_args_type = "options?: ClaimOptions",
+        ts_return_type = "Promise<Build | null>"
+    )]
+    pub fn dequeue<'env>(
+        &self,
+        env: &'env Env,
+        options: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
-        let work = Ok(with_conn!(t, |ctx, conn| builds::dequeue(ctx, conn)));
+        let work = options_object(env, options, "options")
+            .and_then(|o| claim_options(env, o))
+            .map(|claim| with_conn!(t, |ctx, conn| builds::dequeue(ctx, conn, &claim)));
         run(env, work, out_opt_row)
     }
 
     /// Claim up to `n` of the oldest queued builds in one statement, same guarantees as
     /// `dequeue`; returned in queue order.
-    #[napi(ts_args_type = "n: number", ts_return_type = "Promise<Build[]>")]
+    #[napi(
+        ts_args_type = "n: number, options?: ClaimOptions",
+        ts_return_type = "Promise<Build[]>"
+    )]
     pub fn dequeue_batch<'env>(
         &self,
         env: &'env Env,
         n: Unknown,
+        options: Option<Unknown>,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = (|| {
             let n = non_negative(convert::opt_number(env, Some(n), "n")?, "n")?
                 .ok_or_else(|| StoreError::invalid("n must be a non-negative integer"))?;
+            let claim = claim_options(env, options_object(env, options, "options")?)?;
             Ok(with_conn!(t, |ctx, conn| builds::dequeue_batch(
-                ctx, conn, n
+                ctx, conn, n, &claim
             )))
         })();
         run(env, work, out_rows)
+    }
+
+    /// Wait for a build and claim it (as `dequeue` does, lease options included) as soon as
+    /// one is queued: woken by a NOTIFY from the queue, with a poll every `pollIntervalMs`
+    /// (default 1000) in case a notification is lost. Resolves `null` after `timeoutMs`
+    /// without a build, or when `signal` aborts (no error: check `signal.aborted`); rejects
+    /// with `ERR_ADMIN_PG_CLOSED` if the storage is closed meanwhile. Holds no connection
+    /// while waiting; all waiters of a storage share one LISTEN connection.
+    #[napi(
+        ts_args_type = "options?: WaitForBuildOptions",
+        ts_return_type = "Promise<Build | null>"
+    )]
+    pub fn wait_for_build<'env>(
+        &self,
+        env: &'env Env,
+        options: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        let t = self.target.clone();
+        let work = (|| {
+            let o = options_object(env, options, "options")?;
+            let claim = claim_options(env, o)?;
+            let timeout = millis(env, convert::prop(env, o, "timeoutMs"), "timeoutMs", 0)?;
+            let poll = millis(
+                env,
+                convert::prop(env, o, "pollIntervalMs"),
+                "pollIntervalMs",
+                1,
+            )?;
+            let wait = Wait {
+                timeout: timeout.map(|ms| std::time::Duration::from_millis(ms as u64)),
+                poll_interval: poll.map_or(builds::DEFAULT_POLL_INTERVAL, |ms| {
+                    std::time::Duration::from_millis(ms as u64)
+                }),
+            };
+            let store = match &t {
+                Target::Pool(store) => store.clone(),
+                Target::Tx(_) => {
+                    return Err(StoreError::invalid(
+                        "waitForBuild cannot wait inside a transaction: call it on the storage",
+                    ))
+                }
+            };
+            // Last: nothing may fail after the listener is added to the signal.
+            let (skip, cancel, hook) = match abort::hook(env, convert::prop(env, o, "signal"))? {
+                Signal::None => (false, None, None),
+                Signal::Aborted => (true, None, None),
+                Signal::Hooked(cancel, hook) => (false, Some(cancel), Some(hook)),
+            };
+            Ok(async move {
+                let result = if skip {
+                    Ok(None)
+                } else {
+                    builds::wait_for_build(&store, &claim, wait, cancel.as_deref())
+                        .await
+                        .map_err(|e| e.or_not_initialized(&store.ctx.schema))
+                };
+                Ok::<WaitOutcome, StoreError>((result, hook))
+            })
+        })();
+        run(env, work, out_wait)
+    }
+
+    /// Extend a claimed build's lease to `extendMs` from now, only while `workerId` still
+    /// holds it. The build, or `null` when that worker no longer holds it (the lease was
+    /// reclaimed, the build finished, or it was never this worker's): stop working on it then.
+    #[napi(
+        ts_args_type = "id: string, workerId: string, extendMs: number",
+        ts_return_type = "Promise<Build | null>"
+    )]
+    pub fn heartbeat_build<'env>(
+        &self,
+        env: &'env Env,
+        id: Unknown,
+        worker_id: Unknown,
+        extend_ms: Unknown,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        let t = self.target.clone();
+        let work = (|| {
+            let id = convert::text(env, id, "id")?;
+            let w = convert::text(env, worker_id, "workerId")?;
+            let ms = millis(env, Some(extend_ms), "extendMs", 1)?
+                .ok_or_else(|| StoreError::invalid("extendMs must be a positive integer"))?;
+            Ok(with_conn!(t, |ctx, conn| builds::heartbeat(
+                ctx, conn, &id, &w, ms
+            )))
+        })();
+        run(env, work, out_opt_row)
+    }
+
+    /// In one statement: builds in status `building` whose lease expired (their worker died)
+    /// go back to `queued` (lease cleared, original `queuedAt` kept, so they keep their place),
+    /// or, once claimed `maxAttempts` times (default 3), to `failed` with an `errorMessage`
+    /// and `completedAt`. Builds claimed without a lease are never touched.
+    #[napi(
+        ts_args_type = "options?: ReclaimOptions",
+        ts_return_type = "Promise<ReclaimResult>"
+    )]
+    pub fn reclaim_stale_builds<'env>(
+        &self,
+        env: &'env Env,
+        options: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        let t = self.target.clone();
+        let work = (|| {
+            let o = options_object(env, options, "options")?;
+            let max =
+                convert::opt_number(env, convert::prop(env, o, "maxAttempts"), "maxAttempts")?;
+            let max = match max {
+                None => 3,
+                Some(n)
+                    if n.is_finite() && n.fract() == 0.0 && n >= 1.0 && n <= i32::MAX as f64 =>
+                {
+                    n as i64
+                }
+                Some(n) => {
+                    return Err(StoreError::invalid(format!(
+                        "maxAttempts must be a positive integer, got {n}"
+                    )))
+                }
+            };
+            Ok(with_conn!(t, |ctx, conn| builds::reclaim_stale(
+                ctx, conn, max
+            )))
+        })();
+        run(env, work, out_reclaimed)
     }
 
     /// 1-based position of a queued build in dequeue order; `-1` when it is not queued.
@@ -442,7 +650,7 @@ impl PostgresAdminStorage {
         &self,
         env: &'env Env,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.builds().dequeue(env)
+        self.builds().dequeue(env, None)
     }
 
     /// `AdminStorage.listQueuedBuilds`: every queued build, in dequeue (FIFO) order.

@@ -18,6 +18,7 @@ macro_rules! with_conn {
     }};
 }
 
+pub mod abort;
 pub mod admin_pg_db;
 pub mod builds;
 pub mod constants;
