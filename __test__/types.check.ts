@@ -32,6 +32,8 @@ import {
   type PostgresAdminBaseConfig,
   PostgresAdminStorage,
   type PostgresAdminStorageConfig,
+  type ReadReplicaConfig,
+  type ReplicaStats,
   type RouteStatus,
   type SslOptions,
   TABLE_SCHEMAS,
@@ -245,6 +247,33 @@ export async function usersSection(storage: PostgresAdminStorage): Promise<void>
   // @ts-expect-error flat updateUser resolves a User, never null
   const never: null = await storage.updateUser(created.id, {});
   void never;
+}
+
+// ---------------------------------------------------------------------------------------
+// Read replicas (scaling out)
+// ---------------------------------------------------------------------------------------
+export async function replicasSection(): Promise<void> {
+  const replicas: ReadReplicaConfig[] = [
+    { connectionString: 'postgres://replica1/db' },
+    { host: 'replica2', port: 5432, database: 'db', user: 'u', password: 'p', ssl: true, max: 5 },
+  ];
+  const storage = new PostgresAdminStorage({
+    connectionString: 'postgres://primary/db',
+    readReplicas: replicas,
+    readYourWrites: false,
+    maxReplicaLagMs: 5_000,
+  });
+  const primary: PostgresAdminStorage = storage.primary;
+  const fresh: User | null = await storage.primary.getUser('id');
+  const stats: ReplicaStats = storage.replicaStats;
+  const share: number = stats.replicaReads / (stats.replicaReads + stats.primaryReads);
+  const lag: number | null = stats.replicas[0].lagMs;
+  void [primary, fresh, share, lag, stats.fallbacks];
+
+  // @ts-expect-error a replica needs a connection string or a host
+  new PostgresAdminStorage({ connectionString: 'postgres://p/db', readReplicas: [{ port: 5432 }] });
+  // @ts-expect-error readYourWrites is a boolean
+  new PostgresAdminStorage({ connectionString: 'postgres://p/db', readYourWrites: 'yes' });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ pub mod page;
 pub mod projects;
 pub mod raw;
 pub mod rbac;
+pub mod replicas;
 pub mod routes;
 pub mod servers;
 pub mod store;

@@ -69,7 +69,7 @@ impl BuildsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| builds::get_by_id(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| builds::get_by_id(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 
@@ -197,7 +197,7 @@ impl BuildsPG {
                 convert::opt_number(env, convert::prop(env, options, "limit"), "limit")?,
                 "limit",
             )?;
-            Ok(with_conn!(t, |ctx, conn| builds::list(
+            Ok(with_read_conn!(t, |ctx, conn| builds::list(
                 ctx, conn, &d, limit
             )))
         })();
@@ -276,7 +276,7 @@ impl BuildsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, build_id, "buildId")
-            .map(|id| with_conn!(t, |ctx, conn| builds::queue_position(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| builds::queue_position(ctx, conn, &id)));
         run(env, work, out_number)
     }
 
@@ -284,7 +284,9 @@ impl BuildsPG {
     #[napi(ts_return_type = "Promise<number>")]
     pub fn get_queue_length<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
-        let work = Ok(with_conn!(t, |ctx, conn| builds::queue_length(ctx, conn)));
+        let work = Ok(with_read_conn!(t, |ctx, conn| builds::queue_length(
+            ctx, conn
+        )));
         run(env, work, out_number)
     }
 
@@ -346,7 +348,7 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = convert::text(env, deployment_id, "deploymentId").and_then(|d| {
             let req = convert::page_request(env, pagination)?;
-            Ok(with_conn!(t, |ctx, conn| builds::list_page(
+            Ok(with_read_conn!(t, |ctx, conn| builds::list_page(
                 ctx, conn, &d, req
             )))
         });
@@ -452,7 +454,9 @@ impl PostgresAdminStorage {
         env: &'env Env,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target();
-        let work = Ok(with_conn!(t, |ctx, conn| builds::list_queued(ctx, conn)));
+        let work = Ok(with_read_conn!(t, |ctx, conn| builds::list_queued(
+            ctx, conn
+        )));
         run(env, work, out_rows)
     }
 }
