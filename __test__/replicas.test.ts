@@ -14,6 +14,7 @@ import { startReplicaPair as startUntyped } from '../scripts/replica-pair.mjs';
 type Pair = {
   primaryUrl: string;
   replicaUrl: string;
+  replicaPort: number;
   stopReplica: (mode?: 'fast' | 'immediate') => Promise<void>;
   startReplica: () => Promise<void>;
   waitForReplay: () => Promise<void>;
@@ -138,6 +139,48 @@ describe('routing', () => {
     );
     expect(row.rec).toBe(true);
     expect(Number(row.n)).toBeGreaterThan(0);
+  });
+
+  it('round robin over two replicas (a host config and a URL): sequential reads alternate', async () => {
+    const s = await replicated({
+      readReplicas: [
+        { connectionString: pair.replicaUrl },
+        { host: '127.0.0.1', port: pair.replicaPort, database: 'test', user: 'postgres' },
+      ],
+    });
+    const u = await s.createUser({ email: email() });
+    await pair.waitForReplay();
+    for (let i = 0; i < 200 && !s.replicaStats.replicas.every((r) => r.usable); i++) {
+      await s.getUser(u.id);
+      await sleep(25);
+    }
+    const before = s.replicaStats.replicas.map((r) => r.reads);
+    for (let i = 0; i < 40; i++) expect((await s.getUser(u.id))?.id).toBe(u.id);
+    const after = s.replicaStats.replicas.map((r) => r.reads);
+    expect(after.map((a, i) => a - before[i])).toEqual([20, 20]);
+    expect(s.replicaStats.replicas[1].target).toContain(`127.0.0.1:${pair.replicaPort}`);
+  });
+
+  it('a small replica pool (max: 2) under 300 concurrent reads queues, never marks the replica down', async () => {
+    const s = await replicated({
+      readReplicas: [{ connectionString: pair.replicaUrl, max: 2 }],
+      applicationName: 'replica-small',
+    });
+    const u = await s.createUser({ email: email() });
+    await pair.waitForReplay();
+    await untilReplicaUsable(s, u.id);
+    const before = s.replicaStats;
+    const got = await Promise.all(Array.from({ length: 300 }, () => s.getUser(u.id)));
+    expect(got.every((g) => g?.id === u.id)).toBe(true);
+    const after = s.replicaStats;
+    expect(after.replicaReads - before.replicaReads).toBe(300);
+    expect(after.replicas[0]).toMatchObject({ down: false, failures: 0 });
+    const [row] = await onServer<{ n: string }>(
+      pair.replicaUrl,
+      "select count(*) as n from pg_stat_activity where application_name = 'replica-small'",
+    );
+    expect(Number(row.n)).toBeGreaterThan(0);
+    expect(Number(row.n)).toBeLessThanOrEqual(3); // 2 pooled + the lag-check probe
   });
 
   it('a paused standby serves stale reads (proof reads go there); storage.primary reads the primary', async () => {

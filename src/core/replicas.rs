@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, Postgres};
+use sqlx::ConnectOptions as _;
 use tokio::sync::Notify;
 
 use super::config::StorageConfig;
@@ -22,6 +23,8 @@ use super::error::{Result, StoreError};
 
 /// A check that takes longer than this counts as a failure.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest wait for the primary's WAL position (without it, lag is judged by commit age).
+const PRIMARY_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 /// How often a replica that is down is tried again.
 const DOWN_RETRY: Duration = Duration::from_secs(1);
 /// Longest wait for a replica connection before the read goes to the primary instead.
@@ -34,6 +37,71 @@ const LAG_SQL: &str = "SELECT pg_is_in_recovery(), \
           THEN pg_last_wal_replay_lsn() >= $1::text::pg_lsn END, \
      CASE WHEN pg_is_in_recovery() \
           THEN (EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 END";
+
+/// The primary's WAL insert position: everything committed so far, flushed or not.
+const PRIMARY_LSN_SQL: &str = "SELECT pg_current_wal_insert_lsn()::text";
+
+/// A connection of its own for lag checks, outside the pools: a pool saturated by reads (or
+/// writes) never delays a check, and so never makes a healthy replica look down.
+struct Probe {
+    options: PgConnectOptions,
+    conn: tokio::sync::Mutex<Option<PgConnection>>,
+}
+
+impl Probe {
+    fn new(options: PgConnectOptions) -> Probe {
+        Probe {
+            options,
+            conn: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// Run `LAG_SQL` (with the primary's position) or `PRIMARY_LSN_SQL` (without). A kept
+    /// connection that fails (the server closed it while idle) is replaced once.
+    async fn ask(&self, primary_lsn: Option<Option<String>>) -> Result<Answer> {
+        let mut slot = self.conn.lock().await;
+        loop {
+            let reused = slot.is_some();
+            let conn = match slot.as_mut() {
+                Some(c) => c,
+                None => slot.insert(self.options.connect().await?),
+            };
+            let answer = match &primary_lsn {
+                None => sqlx::query_scalar(PRIMARY_LSN_SQL)
+                    .persistent(false)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map(Answer::Lsn),
+                Some(lsn) => sqlx::query_as(LAG_SQL)
+                    .bind(lsn.clone())
+                    .persistent(false)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map(|(a, b, c)| Answer::Lag(a, b, c)),
+            };
+            match answer {
+                Ok(a) => return Ok(a),
+                Err(e) => {
+                    *slot = None;
+                    if !reused {
+                        return Err(e.into());
+                    }
+                }
+            }
+        }
+    }
+
+    async fn close(&self) {
+        if let Some(c) = self.conn.lock().await.take() {
+            let _ = sqlx::Connection::close(c).await;
+        }
+    }
+}
+
+enum Answer {
+    Lsn(String),
+    Lag(bool, Option<bool>, Option<f64>),
+}
 
 /// What the last checks found.
 #[derive(Default)]
@@ -58,6 +126,7 @@ pub struct Replica {
     acquire_timeout: Duration,
     pool: RwLock<PgPool>,
     health: Mutex<Health>,
+    probe: Probe,
     checking: AtomicBool,
     /// Wakes reads waiting for a connection of this replica when it is marked down.
     down_signal: Notify,
@@ -101,6 +170,7 @@ impl Replica {
                 cfg.idle_timeout,
                 cfg.connection_timeout.min(MAX_REPLICA_ACQUIRE),
             )),
+            probe: Probe::new(options.clone()),
             options,
             health: Mutex::new(Health::default()),
             checking: AtomicBool::new(false),
@@ -271,7 +341,8 @@ pub fn classify(err: &StoreError) -> ReplicaFailure {
 /// The replicas of one storage and the routing of its reads.
 pub struct ReplicaSet {
     replicas: Vec<Arc<Replica>>,
-    primary: PgPool,
+    /// Asks the primary its WAL position, for every replica's checks.
+    primary: Arc<Probe>,
     next: AtomicUsize,
     max_lag: Duration,
     check_every: Duration,
@@ -282,7 +353,7 @@ pub struct ReplicaSet {
 
 impl ReplicaSet {
     /// Pools are lazy: nothing connects here.
-    pub fn new(cfg: &StorageConfig, primary: PgPool) -> Result<ReplicaSet> {
+    pub fn new(cfg: &StorageConfig) -> Result<ReplicaSet> {
         let replicas = cfg
             .read_replicas
             .iter()
@@ -291,7 +362,7 @@ impl ReplicaSet {
         let max_lag = cfg.max_replica_lag;
         Ok(ReplicaSet {
             replicas,
-            primary,
+            primary: Arc::new(Probe::new(cfg.connect_options()?)),
             next: AtomicUsize::new(0),
             max_lag,
             // Often enough that a healthy replica never looks stale between two checks.
@@ -424,35 +495,31 @@ impl ReplicaSet {
         }
     }
 
-    /// Close every replica pool (calls still running finish first).
+    /// Close every replica pool (calls still running finish first) and the probes.
     pub async fn close(&self) {
         for r in &self.replicas {
             r.pool().close().await;
+            r.probe.close().await;
         }
+        self.primary.close().await;
     }
 }
 
 /// One lag check: the primary's WAL position, then the replica's replay state.
-async fn check(r: &Replica, primary: &PgPool) -> Result<()> {
+async fn check(r: &Replica, primary: &Probe) -> Result<()> {
     let sampled = Instant::now();
-    // No primary position (primary unreachable or itself a standby): judge by commit age.
-    // The insert position: everything committed so far, flushed or not.
-    let primary_lsn: Option<String> =
-        sqlx::query_scalar("SELECT pg_current_wal_insert_lsn()::text")
-            .persistent(false)
-            .fetch_one(primary)
-            .await
-            .ok();
-    let pool = r.pool();
-    let mut conn = pool.acquire().await?;
-    let (in_recovery, caught_up, ts_lag): (bool, Option<bool>, Option<f64>) =
-        sqlx::query_as(LAG_SQL)
-            .bind(primary_lsn)
-            .persistent(false)
-            .fetch_one(&mut *conn)
-            .await?;
-    r.record(sampled, in_recovery, caught_up, ts_lag);
-    Ok(())
+    // No primary position (primary unreachable, busy, or itself a standby): judge by commit age.
+    let primary_lsn = match tokio::time::timeout(PRIMARY_PROBE_TIMEOUT, primary.ask(None)).await {
+        Ok(Ok(Answer::Lsn(lsn))) => Some(lsn),
+        _ => None,
+    };
+    match r.probe.ask(Some(primary_lsn)).await? {
+        Answer::Lag(in_recovery, caught_up, ts_lag) => {
+            r.record(sampled, in_recovery, caught_up, ts_lag);
+            Ok(())
+        }
+        Answer::Lsn(_) => Err(StoreError::query("unexpected answer to the lag check")),
+    }
 }
 
 #[cfg(test)]
@@ -469,8 +536,7 @@ mod tests {
             max_connections: Some(2),
         });
         cfg.max_replica_lag = Duration::from_millis(max_lag_ms);
-        let primary = PgPoolOptions::new().connect_lazy_with(cfg.connect_options().unwrap());
-        ReplicaSet::new(&cfg, primary).unwrap()
+        ReplicaSet::new(&cfg).unwrap()
     }
 
     #[tokio::test]

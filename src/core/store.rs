@@ -116,7 +116,7 @@ impl Store {
             .connect_lazy_with(opts);
         Ok(Store {
             ctx: Arc::new(Ctx::new(cfg)),
-            replicas: ReplicaSet::new(cfg, pool.clone())?,
+            replicas: ReplicaSet::new(cfg)?,
             pool,
             closed: AtomicBool::new(false),
             initialized: AtomicBool::new(false),
