@@ -85,6 +85,50 @@ export interface PostgresAdminBaseConfig {
   /** Server-side `statement_timeout` for every statement. */
   statementTimeoutMillis?: number
   applicationName?: string
+  /**
+   * Hot standbys of the primary that serve read-only calls (get*, list*, find*, count,
+   * permission checks, queue position/length), round robin. Writes, transactions and
+   * `dequeue*` always go to the primary; so do raw `db` calls. A replica that is down or
+   * more than `maxReplicaLagMs` behind is skipped (reads fall back to the primary).
+   */
+  readReplicas?: ReadReplicaConfig[]
+  /** Send every call to the primary even with replicas (default false). Per call: `storage.primary`. */
+  readYourWrites?: boolean
+  /** Skip a replica further behind the primary than this (default 10000). */
+  maxReplicaLagMs?: number
+}
+/** One read replica: a connection string or host config; `ssl` defaults to the primary's, `max` (pool size) too. */
+export type ReadReplicaConfig =
+  | { connectionString: string; ssl?: boolean | SslOptions; max?: number }
+  | {
+      host: string
+      port?: number
+      database: string
+      user?: string
+      password?: string
+      ssl?: boolean | SslOptions
+      max?: number
+    }
+/** Where read calls went (`storage.replicaStats`). */
+export interface ReplicaStats {
+  /** Read calls answered by the primary (no usable replica, `storage.primary`, fallbacks). */
+  primaryReads: number
+  /** Read calls answered by a replica. */
+  replicaReads: number
+  /** Read calls a replica failed (down, shutting down, recovery conflict), answered by the primary. */
+  fallbacks: number
+  replicas: Array<{
+    /** `host:port as user "…"` (never the password). */
+    target: string
+    /** Serving reads now (checked recently, not down, within `maxReplicaLagMs`). */
+    usable: boolean
+    down: boolean
+    /** Lag measured by the last successful check, in ms (`null` before the first). */
+    lagMs: number | null
+    reads: number
+    failures: number
+    lastError: string | null
+  }>
 }
 export interface ConnectionStringConfig extends PostgresAdminBaseConfig {
   connectionString: string
@@ -846,6 +890,18 @@ export declare class PostgresAdminStorage {
    * no connection is opened until the first call.
    */
   constructor(config: PostgresAdminStorageConfig)
+  /**
+   * This storage with every call sent to the primary (read-your-writes for one call or a
+   * few: `await storage.primary.getUser(id)` right after a write). Same pools, same
+   * schema; closing either closes both. Without replicas it is the storage itself.
+   */
+  get primary(): PostgresAdminStorage
+  /**
+   * Where read calls went (diagnostics): reads answered by the primary and by replicas,
+   * reads a replica failed that the primary answered (`fallbacks`), and each replica's
+   * state (`usable`: serving reads now; `lagMs`: measured by its last check).
+   */
+  get replicaStats(): ReplicaStats
   /** Always `'postgres'`. */
   get type(): 'postgres'
   /** The schema all tables live in. */

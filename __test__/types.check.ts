@@ -34,6 +34,8 @@ import {
   type PostgresAdminBaseConfig,
   PostgresAdminStorage,
   type PostgresAdminStorageConfig,
+  type ReadReplicaConfig,
+  type ReplicaStats,
   type ReclaimOptions,
   type ReclaimResult,
   type RouteStatus,
@@ -278,6 +280,33 @@ export async function buildQueueSection(storage: PostgresAdminStorage): Promise<
   // @ts-expect-error the counts are numbers
   const bad: { requeued: string } = await builds.reclaimStaleBuilds();
   void bad;
+}
+
+// ---------------------------------------------------------------------------------------
+// Read replicas (scaling out)
+// ---------------------------------------------------------------------------------------
+export async function replicasSection(): Promise<void> {
+  const replicas: ReadReplicaConfig[] = [
+    { connectionString: 'postgres://replica1/db' },
+    { host: 'replica2', port: 5432, database: 'db', user: 'u', password: 'p', ssl: true, max: 5 },
+  ];
+  const storage = new PostgresAdminStorage({
+    connectionString: 'postgres://primary/db',
+    readReplicas: replicas,
+    readYourWrites: false,
+    maxReplicaLagMs: 5_000,
+  });
+  const primary: PostgresAdminStorage = storage.primary;
+  const fresh: User | null = await storage.primary.getUser('id');
+  const stats: ReplicaStats = storage.replicaStats;
+  const share: number = stats.replicaReads / (stats.replicaReads + stats.primaryReads);
+  const lag: number | null = stats.replicas[0].lagMs;
+  void [primary, fresh, share, lag, stats.fallbacks];
+
+  // @ts-expect-error a replica needs a connection string or a host
+  new PostgresAdminStorage({ connectionString: 'postgres://p/db', readReplicas: [{ port: 5432 }] });
+  // @ts-expect-error readYourWrites is a boolean
+  new PostgresAdminStorage({ connectionString: 'postgres://p/db', readYourWrites: 'yes' });
 }
 
 // ---------------------------------------------------------------------------------------

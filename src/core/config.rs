@@ -69,6 +69,15 @@ impl fmt::Debug for ConnectSource {
     }
 }
 
+/// One read replica (`readReplicas[i]`): its server, and optionally its own TLS settings and
+/// pool size (by default the primary's).
+#[derive(Clone, Debug)]
+pub struct ReplicaConfig {
+    pub source: ConnectSource,
+    pub ssl: Option<SslConfig>,
+    pub max_connections: Option<u32>,
+}
+
 /// Everything the storage needs to know, validated.
 #[derive(Clone, Debug)]
 pub struct StorageConfig {
@@ -82,10 +91,19 @@ pub struct StorageConfig {
     pub connection_timeout: Duration,
     pub statement_timeout: Option<Duration>,
     pub application_name: Option<String>,
+    /// Servers that serve read-only calls (hot standbys of the primary), round robin.
+    pub read_replicas: Vec<ReplicaConfig>,
+    /// Send every call to the primary, even with replicas configured.
+    pub read_your_writes: bool,
+    /// A replica further behind the primary than this is skipped.
+    pub max_replica_lag: Duration,
 }
 
 /// The default schema name, as in the seed.
 pub const DEFAULT_SCHEMA: &str = "mastra_admin";
+
+/// The default `maxReplicaLagMs`.
+pub const DEFAULT_MAX_REPLICA_LAG_MS: u64 = 10_000;
 
 impl StorageConfig {
     /// A config with the contract's defaults for everything but the source.
@@ -101,6 +119,21 @@ impl StorageConfig {
             connection_timeout: Duration::from_millis(30_000),
             statement_timeout: None,
             application_name: None,
+            read_replicas: Vec::new(),
+            read_your_writes: false,
+            max_replica_lag: Duration::from_millis(DEFAULT_MAX_REPLICA_LAG_MS),
+        }
+    }
+
+    /// How to connect to one replica: its server (and TLS, when it has its own), every other
+    /// setting (schema, timeouts, application name, pool size by default) from the primary's.
+    pub fn for_replica(&self, replica: &ReplicaConfig) -> StorageConfig {
+        StorageConfig {
+            source: replica.source.clone(),
+            ssl: replica.ssl.clone().or_else(|| self.ssl.clone()),
+            max_connections: replica.max_connections.unwrap_or(self.max_connections),
+            read_replicas: Vec::new(),
+            ..self.clone()
         }
     }
 
@@ -154,6 +187,17 @@ impl StorageConfig {
             return Err(StoreError::Config(
                 "PostgresAdminStorage: max must be a positive integer".into(),
             ));
+        }
+        for (i, replica) in self.read_replicas.iter().enumerate() {
+            // The same checks, the message naming the replica's field.
+            self.for_replica(replica).validate().map_err(|e| match e {
+                StoreError::Config(m) => StoreError::Config(m.replacen(
+                    "PostgresAdminStorage: ",
+                    &format!("PostgresAdminStorage: readReplicas[{i}]."),
+                    1,
+                )),
+                other => other,
+            })?;
         }
         Ok(())
     }
@@ -292,6 +336,37 @@ mod tests {
             ssl.connect_options().unwrap().get_ssl_mode(),
             PgSslMode::Require
         ));
+    }
+
+    #[test]
+    fn replica_errors_name_the_replica() {
+        let mut c = StorageConfig::new(ConnectSource::Url("postgres://u@h/d".into()));
+        c.read_replicas.push(ReplicaConfig {
+            source: ConnectSource::Url("mysql://u:hunter2@r/d".into()),
+            ssl: None,
+            max_connections: None,
+        });
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("readReplicas[0].connectionString"), "{e}");
+        assert!(!e.contains("hunter2"));
+    }
+
+    #[test]
+    fn replicas_inherit_the_primary_settings() {
+        let mut c = StorageConfig::new(ConnectSource::Url("postgres://u@h/d".into()));
+        c.schema = "s1".into();
+        c.max_connections = 7;
+        c.ssl = Some(SslConfig::default());
+        let r = ReplicaConfig {
+            source: ConnectSource::Url("postgres://u@r/d".into()),
+            ssl: None,
+            max_connections: Some(3),
+        };
+        let rc = c.for_replica(&r);
+        assert_eq!(rc.schema, "s1");
+        assert_eq!(rc.max_connections, 3);
+        assert!(rc.ssl.is_some());
+        assert_eq!(rc.source, r.source);
     }
 
     #[test]

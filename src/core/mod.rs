@@ -13,6 +13,7 @@ pub mod projects;
 pub mod queue_listener;
 pub mod raw;
 pub mod rbac;
+pub mod replicas;
 pub mod routes;
 pub mod servers;
 pub mod store;

@@ -17,6 +17,7 @@ use super::pool::{AcquireError, Pool, PoolSettings, PooledConn};
 use super::config::StorageConfig;
 use super::error::{Result, StoreError};
 use super::queue_listener::QueueListener;
+use super::replicas::{Replica, ReplicaSet};
 
 /// Per-storage SQL context: the schema, its quoted form, and prepared-statement policy.
 pub struct Ctx {
@@ -93,10 +94,11 @@ impl Ctx {
     }
 }
 
-/// The storage: one pool, one context.
+/// The storage: one pool (the primary's), its read replicas, one context.
 pub struct Store {
     pub ctx: Arc<Ctx>,
     pool: Pool,
+    pub replicas: ReplicaSet,
     closed: AtomicBool,
     initialized: AtomicBool,
     target: String,
@@ -120,6 +122,7 @@ impl Store {
         );
         Ok(Store {
             ctx: Arc::new(Ctx::new(cfg)),
+            replicas: ReplicaSet::new(cfg)?,
             pool,
             closed: AtomicBool::new(false),
             initialized: AtomicBool::new(false),
@@ -169,6 +172,30 @@ impl Store {
         }
     }
 
+    /// A connection for a read-only call: a usable replica's (round robin), else the primary's.
+    pub async fn lease_read(self: &Arc<Store>) -> Result<ReadLease> {
+        self.check_open()?;
+        if let Some(replica) = self.replicas.pick() {
+            if let Some(conn) = self.replicas.acquire_on(&replica).await {
+                return Ok(ReadLease {
+                    lease: Lease::Pooled(conn),
+                    routed: Some((self.clone(), Some(replica))),
+                });
+            }
+        }
+        self.lease_primary_read().await
+    }
+
+    /// A primary connection for a read-only call (counted as a read the primary served).
+    pub async fn lease_primary_read(self: &Arc<Store>) -> Result<ReadLease> {
+        let conn = self.acquire().await?;
+        self.replicas.count_primary_read();
+        Ok(ReadLease {
+            lease: Lease::Pooled(conn),
+            routed: Some((self.clone(), None)),
+        })
+    }
+
     /// Why a connection could not be had, as a coded error naming the server.
     ///
     /// Acquiring only connects (no ping), so a server error here is a refused connection
@@ -203,6 +230,7 @@ impl Store {
     pub async fn close(&self) {
         self.closed.store(true, Ordering::Release);
         self.listener.close().await;
+        self.replicas.close().await;
         self.pool.close().await;
     }
 
@@ -295,17 +323,19 @@ fn note_failure(conn: &mut PooledConn, err: &StoreError) {
     }
 }
 
-/// Where a call runs: on the pool, or inside a JS-opened transaction.
+/// Where a call runs: on the pool (reads on a replica when one is usable), on the primary
+/// only (`storage.primary`), or inside a JS-opened transaction.
 #[derive(Clone)]
 pub enum Target {
     Pool(Arc<Store>),
+    Primary(Arc<Store>),
     Tx(Arc<TxHandle>),
 }
 
 impl Target {
     pub fn store(&self) -> &Arc<Store> {
         match self {
-            Target::Pool(s) => s,
+            Target::Pool(s) | Target::Primary(s) => s,
             Target::Tx(t) => &t.store,
         }
     }
@@ -317,7 +347,9 @@ impl Target {
     /// A connection to run on: pooled, or the transaction's own.
     pub async fn lease(&self) -> Result<Lease> {
         match self {
-            Target::Pool(store) => Ok(Lease::Pooled(store.acquire().await?)),
+            Target::Pool(store) | Target::Primary(store) => {
+                Ok(Lease::Pooled(store.acquire().await?))
+            }
             Target::Tx(handle) => {
                 handle.store.check_open()?;
                 let guard = handle.conn.clone().lock_owned().await;
@@ -329,6 +361,70 @@ impl Target {
                 Ok(Lease::Tx(guard))
             }
         }
+    }
+}
+
+impl Target {
+    /// A connection for a read-only call: a replica's when one is usable (pool target only),
+    /// the primary's otherwise, the transaction's inside one.
+    pub async fn lease_read(&self) -> Result<ReadLease> {
+        match self {
+            Target::Pool(store) => store.lease_read().await,
+            Target::Primary(store) => store.lease_primary_read().await,
+            Target::Tx(_) => Ok(ReadLease {
+                lease: self.lease().await?,
+                routed: None,
+            }),
+        }
+    }
+}
+
+/// A connection leased for a read-only call, remembering where it was routed.
+pub struct ReadLease {
+    lease: Lease,
+    /// `None` inside a transaction; else the store and the replica, if one was chosen.
+    routed: Option<(Arc<Store>, Option<Arc<Replica>>)>,
+}
+
+impl ReadLease {
+    /// Account for the call's outcome; `true` when it failed because of the replica and must
+    /// be run again on the primary (`retry_on_primary`).
+    pub fn settle<T>(&mut self, outcome: &Result<T>) -> bool {
+        self.lease.note(outcome);
+        match &self.routed {
+            Some((store, Some(replica))) => match outcome {
+                Err(e) if store.replicas.replica_failed(replica, e) => true,
+                _ => {
+                    store.replicas.count_replica_read(replica);
+                    false
+                }
+            },
+            _ => false,
+        }
+    }
+
+    /// A primary connection for the retry of a read a replica failed (this lease is released).
+    pub async fn retry_on_primary(self) -> Result<ReadLease> {
+        match self.routed {
+            Some((store, _)) => {
+                drop(self.lease);
+                store.lease_primary_read().await
+            }
+            None => Err(StoreError::query("no primary to retry on")),
+        }
+    }
+}
+
+impl Deref for ReadLease {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.lease
+    }
+}
+
+impl DerefMut for ReadLease {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.lease
     }
 }
 

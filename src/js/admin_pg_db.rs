@@ -260,7 +260,7 @@ impl AdminPgDB {
         let t = self.target.clone();
         let work = table_arg(env, table).and_then(|tbl| {
             let id = convert::text(env, id, "id")?;
-            Ok(with_conn!(t, |ctx, conn| generic::find_by_id(
+            Ok(with_read_conn!(t, |ctx, conn| generic::find_by_id(
                 ctx, conn, tbl, &id
             )))
         });
@@ -285,7 +285,7 @@ impl AdminPgDB {
         let work = table_arg(env, table).and_then(|tbl| {
             let c = conditions(env, Some(conditions_arg))?;
             let o = find_options(env, options)?;
-            Ok(with_conn!(t, |ctx, conn| generic::find_by(
+            Ok(with_read_conn!(t, |ctx, conn| generic::find_by(
                 ctx, conn, tbl, &c, &o
             )))
         });
@@ -311,7 +311,7 @@ impl AdminPgDB {
                 limit: Some(1),
                 ..Default::default()
             };
-            Ok(with_conn!(t, |ctx, conn| async {
+            Ok(with_read_conn!(t, |ctx, conn| async {
                 Ok::<_, StoreError>(
                     generic::find_by(ctx, conn, tbl, &c, &o)
                         .await?
@@ -337,7 +337,7 @@ impl AdminPgDB {
         let t = self.target.clone();
         let work = table_arg(env, table).and_then(|tbl| {
             let c = conditions(env, conditions_arg)?;
-            Ok(with_conn!(t, |ctx, conn| generic::count(
+            Ok(with_read_conn!(t, |ctx, conn| generic::count(
                 ctx, conn, tbl, &c
             )))
         });

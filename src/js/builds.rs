@@ -137,7 +137,7 @@ impl BuildsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| builds::get_by_id(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| builds::get_by_id(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 
@@ -265,7 +265,7 @@ impl BuildsPG {
                 convert::opt_number(env, convert::prop(env, options, "limit"), "limit")?,
                 "limit",
             )?;
-            Ok(with_conn!(t, |ctx, conn| builds::list(
+            Ok(with_read_conn!(t, |ctx, conn| builds::list(
                 ctx, conn, &d, limit
             )))
         })();
@@ -383,7 +383,7 @@ impl BuildsPG {
                 }),
             };
             let store = match &t {
-                Target::Pool(store) => store.clone(),
+                Target::Pool(store) | Target::Primary(store) => store.clone(),
                 Target::Tx(_) => {
                     return Err(StoreError::invalid(
                         "waitForBuild cannot wait inside a transaction: call it on the storage",
@@ -484,7 +484,7 @@ impl BuildsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, build_id, "buildId")
-            .map(|id| with_conn!(t, |ctx, conn| builds::queue_position(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| builds::queue_position(ctx, conn, &id)));
         run(env, work, out_number)
     }
 
@@ -492,7 +492,9 @@ impl BuildsPG {
     #[napi(ts_return_type = "Promise<number>")]
     pub fn get_queue_length<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
-        let work = Ok(with_conn!(t, |ctx, conn| builds::queue_length(ctx, conn)));
+        let work = Ok(with_read_conn!(t, |ctx, conn| builds::queue_length(
+            ctx, conn
+        )));
         run(env, work, out_number)
     }
 
@@ -554,7 +556,7 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = convert::text(env, deployment_id, "deploymentId").and_then(|d| {
             let req = convert::page_request(env, pagination)?;
-            Ok(with_conn!(t, |ctx, conn| builds::list_page(
+            Ok(with_read_conn!(t, |ctx, conn| builds::list_page(
                 ctx, conn, &d, req
             )))
         });
@@ -660,7 +662,9 @@ impl PostgresAdminStorage {
         env: &'env Env,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target();
-        let work = Ok(with_conn!(t, |ctx, conn| builds::list_queued(ctx, conn)));
+        let work = Ok(with_read_conn!(t, |ctx, conn| builds::list_queued(
+            ctx, conn
+        )));
         run(env, work, out_rows)
     }
 }

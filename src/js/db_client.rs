@@ -110,7 +110,7 @@ where
             // Inside a transaction already: run on it (no nesting), like pg-promise's tx in tx.
             let (client_target, handle) = match &target {
                 Target::Tx(_) => (target.clone(), None),
-                Target::Pool(store) => {
+                Target::Pool(store) | Target::Primary(store) => {
                     let h = Arc::new(TxHandle::begin(store.clone()).await?);
                     (Target::Tx(h.clone()), Some(h))
                 }

@@ -61,7 +61,7 @@ impl DeploymentsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| deployments::get_by_id(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| deployments::get_by_id(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 
@@ -82,7 +82,7 @@ impl DeploymentsPG {
             let p = convert::text(env, project_id, "projectId")?;
             let k = convert::text(env, kind, "type")?;
             let b = convert::text(env, branch, "branch")?;
-            Ok(with_conn!(t, |ctx, conn| deployments::get_by_branch(
+            Ok(with_read_conn!(t, |ctx, conn| deployments::get_by_branch(
                 ctx, conn, &p, &k, &b
             )))
         })();
@@ -101,7 +101,7 @@ impl DeploymentsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, project_id, "projectId")
-            .map(|p| with_conn!(t, |ctx, conn| deployments::get_production(ctx, conn, &p)));
+            .map(|p| with_read_conn!(t, |ctx, conn| deployments::get_production(ctx, conn, &p)));
         run(env, work, out_opt_row)
     }
 
@@ -194,7 +194,7 @@ impl DeploymentsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, project_id, "projectId")
-            .map(|p| with_conn!(t, |ctx, conn| deployments::list(ctx, conn, &p)));
+            .map(|p| with_read_conn!(t, |ctx, conn| deployments::list(ctx, conn, &p)));
         run(env, work, out_rows)
     }
 
@@ -212,7 +212,7 @@ impl DeploymentsPG {
         let t = self.target.clone();
         let work = convert::text(env, project_id, "projectId").and_then(|p| {
             let k = convert::text(env, kind, "type")?;
-            Ok(with_conn!(t, |ctx, conn| deployments::list_by_type(
+            Ok(with_read_conn!(t, |ctx, conn| deployments::list_by_type(
                 ctx, conn, &p, &k
             )))
         });
@@ -231,7 +231,7 @@ impl DeploymentsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, project_id, "projectId")
-            .map(|p| with_conn!(t, |ctx, conn| deployments::list_active(ctx, conn, &p)));
+            .map(|p| with_read_conn!(t, |ctx, conn| deployments::list_active(ctx, conn, &p)));
         run(env, work, out_rows)
     }
 
@@ -247,7 +247,7 @@ impl DeploymentsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, project_id, "projectId").map(|p| {
-            with_conn!(t, |ctx, conn| deployments::list_by_type(
+            with_read_conn!(t, |ctx, conn| deployments::list_by_type(
                 ctx, conn, &p, "preview"
             ))
         });
@@ -309,7 +309,7 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = convert::text(env, project_id, "projectId").and_then(|p| {
             let s = convert::text(env, slug, "slug")?;
-            Ok(with_conn!(t, |ctx, conn| deployments::get_by_slug(
+            Ok(with_read_conn!(t, |ctx, conn| deployments::get_by_slug(
                 ctx, conn, &p, &s
             )))
         });
@@ -331,7 +331,7 @@ impl PostgresAdminStorage {
         let t = self.target();
         let work = convert::text(env, project_id, "projectId").and_then(|p| {
             let req = convert::page_request(env, pagination)?;
-            Ok(with_conn!(t, |ctx, conn| deployments::list_page(
+            Ok(with_read_conn!(t, |ctx, conn| deployments::list_page(
                 ctx, conn, &p, req
             )))
         });

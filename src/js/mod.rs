@@ -11,8 +11,42 @@ macro_rules! with_conn {
         async move {
             let mut lease = target.lease().await?;
             let $ctx = target.ctx();
-            let $conn: &mut sqlx::postgres::PgConnection = &mut lease;
-            let result: Result<_, crate::core::error::StoreError> = $body.await;
+            let result: Result<_, crate::core::error::StoreError> = {
+                let $conn: &mut sqlx::postgres::PgConnection = &mut lease;
+                $body.await
+            };
+            // A connection-level failure retires the connection (and its older idle peers).
+            lease.note(&result);
+            result.map_err(|e| e.or_not_initialized(&$ctx.schema))
+        }
+    }};
+}
+
+/// `with_conn!` for read-only calls: the connection comes from a usable read replica (round
+/// robin) when the target is the storage's pool, else from the primary (or the transaction).
+/// A read that a replica fails (connection lost, replica shutting down, recovery conflict) is
+/// run once more on the primary, so stopping a replica loses no call. `$body` must only read.
+macro_rules! with_read_conn {
+    ($target:expr, |$ctx:ident, $conn:ident| $body:expr) => {{
+        let target = $target;
+        async move {
+            let mut lease = target.lease_read().await?;
+            let $ctx = target.ctx();
+            let first: Result<_, crate::core::error::StoreError> = {
+                let $conn: &mut sqlx::postgres::PgConnection = &mut lease;
+                $body.await
+            };
+            let result = if lease.settle(&first) {
+                let mut lease = lease.retry_on_primary().await?;
+                let again: Result<_, crate::core::error::StoreError> = {
+                    let $conn: &mut sqlx::postgres::PgConnection = &mut lease;
+                    $body.await
+                };
+                lease.settle(&again);
+                again
+            } else {
+                first
+            };
             result.map_err(|e| e.or_not_initialized(&$ctx.schema))
         }
     }};

@@ -74,7 +74,7 @@ impl ProjectsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| projects::get_project(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| projects::get_project(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 
@@ -93,9 +93,9 @@ impl ProjectsPG {
         let work = (|| {
             let team = convert::text(env, team_id, "teamId")?;
             let slug = convert::text(env, slug, "slug")?;
-            Ok(with_conn!(t, |ctx, conn| projects::get_project_by_slug(
-                ctx, conn, &team, &slug
-            )))
+            Ok(with_read_conn!(t, |ctx, conn| {
+                projects::get_project_by_slug(ctx, conn, &team, &slug)
+            }))
         })();
         run(env, work, out_opt_row)
     }
@@ -144,7 +144,7 @@ impl ProjectsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, team_id, "teamId")
-            .map(|team| with_conn!(t, |ctx, conn| projects::list_projects(ctx, conn, &team)));
+            .map(|team| with_read_conn!(t, |ctx, conn| projects::list_projects(ctx, conn, &team)));
         run(env, work, out_rows)
     }
 
@@ -184,7 +184,7 @@ impl ProjectsPG {
             let project = convert::text(env, project_id, "projectId")?;
             let key = convert::text(env, key, "key")?;
             let dtype = convert::opt_text(env, deployment_type, "deploymentType")?;
-            Ok(with_conn!(t, |ctx, conn| projects::get_env_var(
+            Ok(with_read_conn!(t, |ctx, conn| projects::get_env_var(
                 ctx,
                 conn,
                 &project,
@@ -211,7 +211,7 @@ impl ProjectsPG {
         let work = (|| {
             let project = convert::text(env, project_id, "projectId")?;
             let scope = env_scope(env, deployment_type)?;
-            Ok(with_conn!(t, |ctx, conn| projects::list_env_vars(
+            Ok(with_read_conn!(t, |ctx, conn| projects::list_env_vars(
                 ctx, conn, &project, &scope
             )))
         })();
@@ -260,7 +260,7 @@ impl ProjectsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, token_hash, "tokenHash").map(|h| {
-            with_conn!(t, |ctx, conn| projects::get_api_token_by_hash(
+            with_read_conn!(t, |ctx, conn| projects::get_api_token_by_hash(
                 ctx, conn, &h
             ))
         });
@@ -279,7 +279,7 @@ impl ProjectsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, project_id, "projectId")
-            .map(|p| with_conn!(t, |ctx, conn| projects::list_api_tokens(ctx, conn, &p)));
+            .map(|p| with_read_conn!(t, |ctx, conn| projects::list_api_tokens(ctx, conn, &p)));
         run(env, work, out_rows)
     }
 
@@ -390,9 +390,10 @@ impl PostgresAdminStorage {
         let work = (|| {
             let team = convert::text(env, team_id, "teamId")?;
             let req = convert::page_request(env, pagination)?;
-            Ok(with_conn!(t, |ctx, conn| projects::list_projects_page(
-                ctx, conn, &team, req
-            )))
+            Ok(with_read_conn!(
+                t,
+                |ctx, conn| projects::list_projects_page(ctx, conn, &team, req)
+            ))
         })();
         run(env, work, out_page)
     }
@@ -473,7 +474,7 @@ impl PostgresAdminStorage {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target();
         let work = convert::text(env, project_id, "projectId").map(|p| {
-            with_conn!(t, |ctx, conn| projects::list_env_vars(
+            with_read_conn!(t, |ctx, conn| projects::list_env_vars(
                 ctx,
                 conn,
                 &p,
@@ -540,7 +541,7 @@ impl PostgresAdminStorage {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| projects::get_api_token(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| projects::get_api_token(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 

@@ -57,7 +57,7 @@ impl RbacPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| rbac::get_role(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| rbac::get_role(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 
@@ -76,7 +76,7 @@ impl RbacPG {
         let work = (|| {
             let team = convert::opt_text(env, Some(team_id), "teamId")?;
             let name = convert::text(env, name, "name")?;
-            Ok(with_conn!(t, |ctx, conn| rbac::get_role_by_name(
+            Ok(with_read_conn!(t, |ctx, conn| rbac::get_role_by_name(
                 ctx,
                 conn,
                 team.as_deref(),
@@ -132,7 +132,7 @@ impl RbacPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::opt_text(env, team_id, "teamId").map(|team| {
-            with_conn!(t, |ctx, conn| async {
+            with_read_conn!(t, |ctx, conn| async {
                 match &team {
                     Some(team) => rbac::list_roles_for_team(ctx, conn, team).await,
                     None => rbac::list_roles(ctx, conn).await,
@@ -146,7 +146,7 @@ impl RbacPG {
     #[napi(ts_return_type = "Promise<Role[]>")]
     pub fn list_system_roles<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
-        let work = Ok(with_conn!(t, |ctx, conn| rbac::list_system_roles(
+        let work = Ok(with_read_conn!(t, |ctx, conn| rbac::list_system_roles(
             ctx, conn
         )));
         run(env, work, out_rows)
@@ -213,7 +213,7 @@ impl RbacPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, user_id, "userId")
-            .map(|u| with_conn!(t, |ctx, conn| rbac::user_role_assignments(ctx, conn, &u)));
+            .map(|u| with_read_conn!(t, |ctx, conn| rbac::user_role_assignments(ctx, conn, &u)));
         run(env, work, out_rows)
     }
 
@@ -235,9 +235,9 @@ impl RbacPG {
             let user = convert::text(env, user_id, "userId")?;
             let rtype = convert::text(env, resource_type, "resourceType")?;
             let rid = convert::text(env, resource_id, "resourceId")?;
-            Ok(with_conn!(t, |ctx, conn| rbac::user_roles_for_resource(
-                ctx, conn, &user, &rtype, &rid
-            )))
+            Ok(with_read_conn!(t, |ctx, conn| {
+                rbac::user_roles_for_resource(ctx, conn, &user, &rtype, &rid)
+            }))
         })();
         run(env, work, out_rows)
     }
@@ -263,7 +263,7 @@ impl RbacPG {
             let perm = convert::text(env, permission, "permission")?;
             let rtype = convert::opt_text(env, resource_type, "resourceType")?;
             let rid = convert::opt_text(env, resource_id, "resourceId")?;
-            Ok(with_conn!(t, |ctx, conn| rbac::has_permission(
+            Ok(with_read_conn!(t, |ctx, conn| rbac::has_permission(
                 ctx,
                 conn,
                 &user,
@@ -316,9 +316,9 @@ impl PostgresAdminStorage {
         let work = (|| {
             let user = convert::text(env, user_id, "userId")?;
             let team = convert::text(env, team_id, "teamId")?;
-            Ok(with_conn!(t, |ctx, conn| rbac::user_permissions_for_team(
-                ctx, conn, &user, &team
-            )))
+            Ok(with_read_conn!(t, |ctx, conn| {
+                rbac::user_permissions_for_team(ctx, conn, &user, &team)
+            }))
         })();
         run(env, work, out_strings)
     }
@@ -341,9 +341,9 @@ impl PostgresAdminStorage {
             let user = convert::text(env, user_id, "userId")?;
             let team = convert::text(env, team_id, "teamId")?;
             let perm = convert::text(env, permission, "permission")?;
-            Ok(with_conn!(t, |ctx, conn| rbac::user_has_team_permission(
-                ctx, conn, &user, &team, &perm
-            )))
+            Ok(with_read_conn!(t, |ctx, conn| {
+                rbac::user_has_team_permission(ctx, conn, &user, &team, &perm)
+            }))
         })();
         run(env, work, out_bool)
     }

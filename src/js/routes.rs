@@ -70,7 +70,7 @@ impl RoutesPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| routes::get_by_id(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| routes::get_by_id(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 
@@ -86,7 +86,7 @@ impl RoutesPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, deployment_id, "deploymentId")
-            .map(|d| with_conn!(t, |ctx, conn| routes::get_by_deployment(ctx, conn, &d)));
+            .map(|d| with_read_conn!(t, |ctx, conn| routes::get_by_deployment(ctx, conn, &d)));
         run(env, work, out_opt_row)
     }
 
@@ -102,7 +102,7 @@ impl RoutesPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, subdomain, "subdomain")
-            .map(|s| with_conn!(t, |ctx, conn| routes::get_by_subdomain(ctx, conn, &s)));
+            .map(|s| with_read_conn!(t, |ctx, conn| routes::get_by_subdomain(ctx, conn, &s)));
         run(env, work, out_opt_row)
     }
 
@@ -219,7 +219,7 @@ impl RoutesPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, project_id, "projectId")
-            .map(|p| with_conn!(t, |ctx, conn| routes::list(ctx, conn, &p)));
+            .map(|p| with_read_conn!(t, |ctx, conn| routes::list(ctx, conn, &p)));
         run(env, work, out_route_infos)
     }
 
@@ -230,7 +230,9 @@ impl RoutesPG {
         env: &'env Env,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
-        let work = Ok(with_conn!(t, |ctx, conn| routes::list_active(ctx, conn)));
+        let work = Ok(with_read_conn!(t, |ctx, conn| routes::list_active(
+            ctx, conn
+        )));
         run(env, work, out_route_infos)
     }
 }

@@ -106,7 +106,7 @@ impl RunningServersPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| servers::get_by_id(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| servers::get_by_id(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 
@@ -122,7 +122,7 @@ impl RunningServersPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, deployment_id, "deploymentId").map(|d| {
-            with_conn!(t, |ctx, conn| servers::get_live_for_deployment(
+            with_read_conn!(t, |ctx, conn| servers::get_live_for_deployment(
                 ctx, conn, &d
             ))
         });
@@ -203,7 +203,7 @@ impl RunningServersPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::opt_text(env, deployment_id, "deploymentId")
-            .map(|d| with_conn!(t, |ctx, conn| servers::list_live(ctx, conn, d.as_deref())));
+            .map(|d| with_read_conn!(t, |ctx, conn| servers::list_live(ctx, conn, d.as_deref())));
         run(env, work, out_rows)
     }
 
@@ -226,7 +226,7 @@ impl RunningServersPG {
                 convert::opt_number(env, convert::prop(env, options, "limit"), "limit")?,
                 "limit",
             )?;
-            Ok(with_conn!(t, |ctx, conn| servers::list_all(
+            Ok(with_read_conn!(t, |ctx, conn| servers::list_all(
                 ctx, conn, &d, limit
             )))
         })();
@@ -247,7 +247,7 @@ impl RunningServersPG {
         let t = self.target.clone();
         let work = convert::opt_number(env, threshold_minutes, "thresholdMinutes").map(|m| {
             let minutes = m.unwrap_or(DEFAULT_UNHEALTHY_MINUTES);
-            with_conn!(t, |ctx, conn| servers::unhealthy(ctx, conn, minutes))
+            with_read_conn!(t, |ctx, conn| servers::unhealthy(ctx, conn, minutes))
         });
         run(env, work, out_rows)
     }

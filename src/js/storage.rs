@@ -10,7 +10,7 @@ use napi_derive::napi;
 
 use super::convert::{self, JsOut};
 use super::error::{out_void, run, throw};
-use crate::core::config::{ConnectSource, SslConfig, StorageConfig};
+use crate::core::config::{ConnectSource, ReplicaConfig, SslConfig, StorageConfig};
 use crate::core::error::StoreError;
 use crate::core::migrate;
 use crate::core::store::{Store, Target};
@@ -124,6 +124,59 @@ fn host_source(env: &Env, obj: Option<Unknown>, defaults: bool) -> CoreResult<Co
     })
 }
 
+/// `readReplicas`: an array of `{ connectionString }` or `{ host, port, database, user,
+/// password }`, each with optional `ssl` and `max`.
+fn parse_replicas(env: &Env, v: Option<Unknown>) -> CoreResult<Vec<ReplicaConfig>> {
+    let Some(v) = v.filter(|v| !convert::is_nullish(env, v.value().value)) else {
+        return Ok(Vec::new());
+    };
+    let items = convert::array_items(env, v, "readReplicas")
+        .map_err(|_| config_err("readReplicas must be an array of connection configs"))?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let name = |field: &str| format!("readReplicas[{i}].{field}");
+        if !convert::is_plain_object(env, item.value().value) {
+            return Err(config_err(format!(
+                "readReplicas[{i}] must be {{ connectionString }} or {{ host, port, database, user, password }}"
+            )));
+        }
+        let obj = Some(item);
+        // Field errors name the replica: `readReplicas[0].port must be ...`.
+        let named = |e: StoreError| match e {
+            StoreError::Config(m) => StoreError::Config(m.replacen(
+                "PostgresAdminStorage: ",
+                &format!("PostgresAdminStorage: readReplicas[{i}]."),
+                1,
+            )),
+            other => other,
+        };
+        let source = if let Some(url) = convert::prop(env, obj, "connectionString") {
+            ConnectSource::Url(convert::text(env, url, "connectionString").map_err(|_| {
+                config_err(format!(
+                    "{} must be a non-empty string",
+                    name("connectionString")
+                ))
+            })?)
+        } else if convert::prop(env, obj, "host").is_some() {
+            host_source(env, obj, false).map_err(named)?
+        } else {
+            return Err(config_err(format!(
+                "readReplicas[{i}] must have a connectionString or a host"
+            )));
+        };
+        let ssl = parse_ssl(env, convert::prop(env, obj, "ssl")).map_err(named)?;
+        let max = cfg_number(env, obj, "max", 1.0)
+            .map_err(named)?
+            .map(|m| m.min(10_000.0) as u32);
+        out.push(ReplicaConfig {
+            source,
+            ssl,
+            max_connections: max,
+        });
+    }
+    Ok(out)
+}
+
 struct Parsed {
     config: StorageConfig,
     pool_ref: Option<UnknownRef<false>>,
@@ -205,6 +258,11 @@ fn parse_config(env: &Env, config: Option<Unknown>) -> CoreResult<Parsed> {
         config.statement_timeout = (ms > 0.0).then(|| Duration::from_millis(ms as u64));
     }
     config.application_name = cfg_text(env, obj, "applicationName")?;
+    config.read_replicas = parse_replicas(env, convert::prop(env, obj, "readReplicas"))?;
+    config.read_your_writes = cfg_bool(env, obj, "readYourWrites")?.unwrap_or(false);
+    if let Some(ms) = cfg_number(env, obj, "maxReplicaLagMs", 0.0)? {
+        config.max_replica_lag = Duration::from_millis(ms as u64);
+    }
     config.validate()?;
     Ok(Parsed { config, pool_ref })
 }
@@ -216,6 +274,8 @@ fn parse_config(env: &Env, config: Option<Unknown>) -> CoreResult<Parsed> {
 pub struct PostgresAdminStorage {
     pub(crate) store: Arc<Store>,
     pool_ref: Option<UnknownRef<false>>,
+    /// `storage.primary`: every call, reads included, goes to the primary.
+    primary_only: bool,
 }
 
 #[napi]
@@ -230,7 +290,84 @@ impl PostgresAdminStorage {
         Ok(PostgresAdminStorage {
             store: Arc::new(store),
             pool_ref: parsed.pool_ref,
+            primary_only: false,
         })
+    }
+
+    /// This storage with every call sent to the primary (read-your-writes for one call or a
+    /// few: `await storage.primary.getUser(id)` right after a write). Same pools, same
+    /// schema; closing either closes both. Without replicas it is the storage itself.
+    #[napi(getter, ts_return_type = "PostgresAdminStorage")]
+    pub fn primary(&self, env: Env) -> napi::Result<PostgresAdminStorage> {
+        let pool_ref = match &self.pool_ref {
+            Some(r) => Some(unsafe {
+                <UnknownRef<false> as napi::bindgen_prelude::FromNapiValue>::from_napi_value(
+                    env.raw(),
+                    r.get_value(&env)?.value().value,
+                )
+            }?),
+            None => None,
+        };
+        Ok(PostgresAdminStorage {
+            store: self.store.clone(),
+            pool_ref,
+            primary_only: true,
+        })
+    }
+
+    /// Where read calls went (diagnostics): reads answered by the primary and by replicas,
+    /// reads a replica failed that the primary answered (`fallbacks`), and each replica's
+    /// state (`usable`: serving reads now; `lagMs`: measured by its last check).
+    #[napi(getter, ts_return_type = "ReplicaStats")]
+    pub fn replica_stats(&self, env: Env) -> napi::Result<JsOut> {
+        let st = self.store.replicas.stats();
+        let obj = convert::new_object(&env)?;
+        convert::set(
+            &env,
+            obj,
+            "primaryReads",
+            convert::number(&env, st.primary_reads as f64)?.0,
+        )?;
+        convert::set(
+            &env,
+            obj,
+            "replicaReads",
+            convert::number(&env, st.replica_reads as f64)?.0,
+        )?;
+        convert::set(
+            &env,
+            obj,
+            "fallbacks",
+            convert::number(&env, st.fallbacks as f64)?.0,
+        )?;
+        let arr = convert::rows(&env, Vec::new())?.0;
+        for (i, r) in st.replicas.into_iter().enumerate() {
+            let o = convert::new_object(&env)?;
+            convert::set(&env, o, "target", convert::string(&env, &r.target)?.0)?;
+            convert::set(&env, o, "usable", convert::boolean(&env, r.usable)?.0)?;
+            convert::set(&env, o, "down", convert::boolean(&env, r.down)?.0)?;
+            let lag = match r.lag_ms {
+                Some(ms) if ms < u64::MAX / 4 => convert::number(&env, ms as f64)?.0,
+                Some(_) => convert::number(&env, f64::INFINITY)?.0,
+                None => convert::null(&env)?.0,
+            };
+            convert::set(&env, o, "lagMs", lag)?;
+            convert::set(&env, o, "reads", convert::number(&env, r.reads as f64)?.0)?;
+            convert::set(
+                &env,
+                o,
+                "failures",
+                convert::number(&env, r.failures as f64)?.0,
+            )?;
+            let err = match &r.last_error {
+                Some(m) => convert::string(&env, m)?.0,
+                None => convert::null(&env)?.0,
+            };
+            convert::set(&env, o, "lastError", err)?;
+            unsafe { napi::sys::napi_set_element(env.raw(), arr, i as u32, o) };
+        }
+        convert::set(&env, obj, "replicas", arr)?;
+        Ok(JsOut(obj))
     }
 
     /// Always `'postgres'`.
@@ -252,7 +389,11 @@ impl PostgresAdminStorage {
         let store = self.store.clone();
         run(
             env,
-            Ok(async move { migrate::init(&store).await.map(|_| ()) }),
+            Ok(async move {
+                // Replicas are checked in the background: reads can use them soon after.
+                store.replicas.check_all();
+                migrate::init(&store).await.map(|_| ())
+            }),
             out_void,
         )
     }
@@ -275,7 +416,7 @@ impl PostgresAdminStorage {
     /// The raw SQL client (`none, one, oneOrNone, any, manyOrNone, many, query, tx`).
     #[napi(getter)]
     pub fn db(&self) -> crate::js::db_client::DbClient {
-        crate::js::db_client::DbClient::new(Target::Pool(self.store.clone()))
+        crate::js::db_client::DbClient::new(self.target())
     }
 
     /// The `pg.Pool` given in the config (`{ pool }`), else `null`: this storage's own
@@ -354,8 +495,12 @@ pub(crate) fn domain_target(
 }
 
 impl PostgresAdminStorage {
-    /// Where flat methods run: the pool.
+    /// Where flat methods run: the pool (reads may go to a replica), or only the primary.
     pub(crate) fn target(&self) -> Target {
-        Target::Pool(self.store.clone())
+        if self.primary_only {
+            Target::Primary(self.store.clone())
+        } else {
+            Target::Pool(self.store.clone())
+        }
     }
 }

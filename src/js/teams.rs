@@ -78,7 +78,7 @@ impl TeamsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| teams::get_team(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| teams::get_team(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 
@@ -91,7 +91,7 @@ impl TeamsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, slug, "slug")
-            .map(|s| with_conn!(t, |ctx, conn| teams::get_team_by_slug(ctx, conn, &s)));
+            .map(|s| with_read_conn!(t, |ctx, conn| teams::get_team_by_slug(ctx, conn, &s)));
         run(env, work, out_opt_row)
     }
 
@@ -138,7 +138,7 @@ impl TeamsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, user_id, "userId")
-            .map(|u| with_conn!(t, |ctx, conn| teams::list_teams_for_user(ctx, conn, &u)));
+            .map(|u| with_read_conn!(t, |ctx, conn| teams::list_teams_for_user(ctx, conn, &u)));
         run(env, work, out_rows)
     }
 
@@ -197,7 +197,7 @@ impl TeamsPG {
         let work = (|| {
             let team = convert::text(env, team_id, "teamId")?;
             let user = convert::text(env, user_id, "userId")?;
-            Ok(with_conn!(t, |ctx, conn| teams::get_member(
+            Ok(with_read_conn!(t, |ctx, conn| teams::get_member(
                 ctx, conn, &team, &user
             )))
         })();
@@ -216,7 +216,7 @@ impl TeamsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, team_id, "teamId")
-            .map(|team| with_conn!(t, |ctx, conn| teams::list_members(ctx, conn, &team)));
+            .map(|team| with_read_conn!(t, |ctx, conn| teams::list_members(ctx, conn, &team)));
         run(env, work, out_rows)
     }
 
@@ -272,7 +272,7 @@ impl TeamsPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, token, "token")
-            .map(|tok| with_conn!(t, |ctx, conn| teams::get_invite_by_token(ctx, conn, &tok)));
+            .map(|tok| with_read_conn!(t, |ctx, conn| teams::get_invite_by_token(ctx, conn, &tok)));
         run(env, work, out_opt_row)
     }
 
@@ -306,8 +306,9 @@ impl TeamsPG {
         team_id: Unknown,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
-        let work = convert::text(env, team_id, "teamId")
-            .map(|team| with_conn!(t, |ctx, conn| teams::list_pending_invites(ctx, conn, &team)));
+        let work = convert::text(env, team_id, "teamId").map(|team| {
+            with_read_conn!(t, |ctx, conn| teams::list_pending_invites(ctx, conn, &team))
+        });
         run(env, work, out_rows)
     }
 
@@ -358,7 +359,7 @@ impl TeamsPG {
             let team = convert::text(env, team_id, "teamId")?;
             let provider = convert::text(env, provider, "provider")?;
             let inst = convert::text(env, installation_id, "installationId")?;
-            Ok(with_conn!(t, |ctx, conn| teams::get_installation(
+            Ok(with_read_conn!(t, |ctx, conn| teams::get_installation(
                 ctx, conn, &team, &provider, &inst
             )))
         })();
@@ -376,8 +377,9 @@ impl TeamsPG {
         team_id: Unknown,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
-        let work = convert::text(env, team_id, "teamId")
-            .map(|team| with_conn!(t, |ctx, conn| teams::list_installations(ctx, conn, &team)));
+        let work = convert::text(env, team_id, "teamId").map(|team| {
+            with_read_conn!(t, |ctx, conn| teams::list_installations(ctx, conn, &team))
+        });
         run(env, work, out_rows)
     }
 
@@ -446,9 +448,9 @@ impl PostgresAdminStorage {
         let work = (|| {
             let user = convert::text(env, user_id, "userId")?;
             let req = convert::page_request(env, pagination)?;
-            Ok(with_conn!(t, |ctx, conn| teams::list_teams_for_user_page(
-                ctx, conn, &user, req
-            )))
+            Ok(with_read_conn!(t, |ctx, conn| {
+                teams::list_teams_for_user_page(ctx, conn, &user, req)
+            }))
         })();
         run(env, work, out_page)
     }
@@ -545,7 +547,7 @@ impl PostgresAdminStorage {
         let work = (|| {
             let team = convert::text(env, team_id, "teamId")?;
             let req = convert::page_request(env, pagination)?;
-            Ok(with_conn!(t, |ctx, conn| teams::list_members_page(
+            Ok(with_read_conn!(t, |ctx, conn| teams::list_members_page(
                 ctx, conn, &team, req
             )))
         })();
@@ -634,7 +636,7 @@ impl PostgresAdminStorage {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| teams::get_invite(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| teams::get_invite(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 
@@ -654,7 +656,7 @@ impl PostgresAdminStorage {
         let work = (|| {
             let team = convert::text(env, team_id, "teamId")?;
             let email = convert::text(env, email, "email")?;
-            Ok(with_conn!(t, |ctx, conn| teams::get_invite_by_email(
+            Ok(with_read_conn!(t, |ctx, conn| teams::get_invite_by_email(
                 ctx, conn, &team, &email
             )))
         })();

@@ -51,7 +51,7 @@ impl UsersPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| users::get_by_id(ctx, conn, &id)));
+            .map(|id| with_read_conn!(t, |ctx, conn| users::get_by_id(ctx, conn, &id)));
         run(env, work, out_opt_row)
     }
 
@@ -67,7 +67,7 @@ impl UsersPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, email, "email")
-            .map(|e| with_conn!(t, |ctx, conn| users::get_by_email(ctx, conn, &e)));
+            .map(|e| with_read_conn!(t, |ctx, conn| users::get_by_email(ctx, conn, &e)));
         run(env, work, out_opt_row)
     }
 
@@ -83,7 +83,7 @@ impl UsersPG {
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let t = self.target.clone();
         let work = convert::text(env, external_id, "externalId")
-            .map(|x| with_conn!(t, |ctx, conn| users::get_by_external_id(ctx, conn, &x)));
+            .map(|x| with_read_conn!(t, |ctx, conn| users::get_by_external_id(ctx, conn, &x)));
         run(env, work, out_opt_row)
     }
 
@@ -139,7 +139,7 @@ impl UsersPG {
                 convert::opt_number(env, convert::prop(env, options, "offset"), "offset")?,
                 "offset",
             )?;
-            Ok(with_conn!(t, |ctx, conn| users::list(
+            Ok(with_read_conn!(t, |ctx, conn| users::list(
                 ctx, conn, limit, offset
             )))
         })();
