@@ -4,6 +4,7 @@
 pub mod config;
 pub mod error;
 pub mod generic;
+pub mod health;
 pub mod migrate;
 pub mod page;
 pub mod raw;

@@ -5,15 +5,19 @@ use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgPoolOptions, Postgres};
+use sqlx::postgres::{
+    PgArguments, PgConnectOptions, PgConnection, PgPool, PgPoolOptions, Postgres,
+};
 use sqlx::query::Query;
 use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::config::StorageConfig;
 use super::error::{Result, StoreError};
+use super::health::{Health, Reachability};
 
 /// Per-storage SQL context: the schema, its quoted form, and prepared-statement policy.
 pub struct Ctx {
@@ -97,6 +101,10 @@ pub struct Store {
     closed: AtomicBool,
     initialized: AtomicBool,
     target: String,
+    health: Arc<Health>,
+    connect_options: PgConnectOptions,
+    max_connections: u32,
+    connection_timeout: Duration,
 }
 
 impl Store {
@@ -104,20 +112,37 @@ impl Store {
     pub fn connect(cfg: &StorageConfig) -> Result<Store> {
         cfg.validate()?;
         let opts = cfg.connect_options()?.statement_cache_capacity(512);
+        let health = Arc::new(Health::new());
+        let checker = health.clone();
         let pool = PgPoolOptions::new()
             .max_connections(cfg.max_connections)
             .min_connections(0)
             .idle_timeout(Some(cfg.idle_timeout))
             .acquire_timeout(cfg.connection_timeout)
-            // No ping before every acquire: a dead connection fails its query and is dropped.
+            // No ping before every acquire (a round trip per call)...
             .test_before_acquire(false)
-            .connect_lazy_with(opts);
+            // ...except for idle connections that may have died with others: after a
+            // connection error, those idle since before it are pinged once before reuse.
+            .before_acquire(move |conn, meta| {
+                let suspect = checker.is_suspect(meta.idle_for);
+                Box::pin(async move {
+                    if suspect {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .connect_lazy_with(opts.clone());
         Ok(Store {
             ctx: Arc::new(Ctx::new(cfg)),
             pool,
             closed: AtomicBool::new(false),
             initialized: AtomicBool::new(false),
             target: cfg.describe_target(),
+            health,
+            connect_options: opts,
+            max_connections: cfg.max_connections,
+            connection_timeout: cfg.connection_timeout,
         })
     }
 
@@ -148,22 +173,97 @@ impl Store {
         }
     }
 
+    /// Look at the outcome of work done on a leased connection: a connection error means the
+    /// server dropped us (restart, `pg_terminate_backend`, network), so other idle connections
+    /// are suspect; the message gains the server it was about.
+    pub fn observe<T>(&self, result: Result<T>) -> Result<T> {
+        result.map_err(|err| match err {
+            StoreError::Connection { message, pg } => {
+                self.health.record_failure();
+                StoreError::Connection {
+                    message: format!(
+                        "connection to PostgreSQL at {} lost: {message}",
+                        self.target
+                    ),
+                    pg,
+                }
+            }
+            other => other,
+        })
+    }
+
     /// A connection from the pool.
+    ///
+    /// The pool keeps retrying a refused connection until `connectionTimeoutMillis`; when an
+    /// acquire is slow, one shared probe asks whether the server accepts connections at all,
+    /// so a call fails fast with `ERR_ADMIN_PG_CONNECTION` while it is down (as node-postgres
+    /// does) and waits only for a busy pool.
     pub async fn acquire(&self) -> Result<PoolConnection<Postgres>> {
         self.check_open()?;
-        self.pool
-            .acquire()
-            .await
-            .map_err(|e| self.connection_context(e.into()))
+        let started = Instant::now();
+        let acquire = self.pool.acquire();
+        tokio::pin!(acquire);
+        let probe_after = (self.connection_timeout / 4).min(Duration::from_secs(1));
+        let mut reach = Reachability::Unknown;
+        let result = match tokio::time::timeout(probe_after, &mut acquire).await {
+            Ok(r) => r,
+            Err(_) => {
+                let left = self.connection_timeout.saturating_sub(started.elapsed());
+                let probe = self.health.probe(&self.connect_options, left);
+                tokio::pin!(probe);
+                tokio::select! {
+                    r = &mut acquire => r,
+                    probed = &mut probe => {
+                        reach = probed;
+                        if let Reachability::Refused(err) = reach {
+                            self.health.record_failure();
+                            return Err(self.connection_context(err));
+                        }
+                        acquire.await
+                    }
+                }
+            }
+        };
+        result.map_err(|e| self.acquire_error(e, started, &reach))
+    }
+
+    fn acquire_error(
+        &self,
+        err: sqlx::Error,
+        started: Instant,
+        reach: &Reachability,
+    ) -> StoreError {
+        match err {
+            sqlx::Error::PoolTimedOut => StoreError::Timeout {
+                message: format!(
+                    "timed out after {} ms waiting for a database connection ({}; connectionTimeoutMillis) (server {})",
+                    started.elapsed().as_millis(),
+                    match reach {
+                        Reachability::Accepting => format!("all {} in use", self.max_connections),
+                        _ => "the server did not answer in time".to_string(),
+                    },
+                    self.target
+                ),
+                pg: Box::default(),
+            },
+            other => {
+                let err = self.connection_context(other.into());
+                if matches!(err, StoreError::Connection { .. }) {
+                    self.health.record_failure();
+                }
+                err
+            }
+        }
     }
 
     /// A transaction on a pooled connection.
     pub async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
-        self.check_open()?;
-        self.pool
-            .begin()
-            .await
-            .map_err(|e| self.connection_context(e.into()))
+        let conn = self.acquire().await?;
+        self.observe(
+            Transaction::begin(conn, None)
+                .await
+                .map_err(StoreError::from),
+        )
     }
 
     /// Refuse new work, let running calls finish, close every connection.
@@ -200,7 +300,9 @@ impl TxHandle {
     pub async fn commit(&self) -> Result<()> {
         let tx = self.tx.lock().await.take();
         match tx {
-            Some(tx) => tx.commit().await.map_err(StoreError::from),
+            Some(tx) => self
+                .store
+                .observe(tx.commit().await.map_err(StoreError::from)),
             None => Err(StoreError::query("transaction already finished")),
         }
     }

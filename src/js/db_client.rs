@@ -169,8 +169,8 @@ impl DbClient {
         let target = self.target.clone();
         let work = prep(env, query, values).map(|(sql, params)| async move {
             let mut conn = target.lease().await?;
-            let r = raw::run(target.ctx(), &mut conn, &sql, &params).await?;
-            shape(r)
+            let r = raw::run(target.ctx(), &mut conn, &sql, &params).await;
+            shape(target.store().observe(r)?)
         });
         run(env, work, out)
     }
@@ -331,9 +331,8 @@ impl DbClient {
             env,
             Ok(async move {
                 let mut conn = target.lease().await?;
-                raw::run(target.ctx(), &mut conn, "SELECT 1", &[])
-                    .await
-                    .map(|_| ())
+                let r = raw::run(target.ctx(), &mut conn, "SELECT 1", &[]).await;
+                target.store().observe(r).map(|_| ())
             }),
             out_void,
         )

@@ -2,7 +2,8 @@
 //! One file per exported class; flat `AdminStorage` methods sit beside their domain class
 //! in a second `#[napi] impl PostgresAdminStorage` block.
 
-/// `async move { lease a connection from $target; run $body with (ctx, conn) }`.
+/// `async move { lease a connection from $target; run $body with (ctx, conn) }`; the outcome
+/// is shown to the store (a lost connection makes its idle siblings suspect).
 macro_rules! with_conn {
     ($target:expr, |$ctx:ident, $conn:ident| $body:expr) => {{
         let target = $target;
@@ -10,7 +11,8 @@ macro_rules! with_conn {
             let mut lease = target.lease().await?;
             let $ctx = target.ctx();
             let $conn: &mut sqlx::postgres::PgConnection = &mut lease;
-            $body.await
+            let outcome = $body.await;
+            target.store().observe(outcome)
         }
     }};
 }
