@@ -124,6 +124,9 @@ pub struct InitReport {
 /// `init()`: create or upgrade the schema. Safe to call from many processes at once.
 pub async fn init(store: &Store) -> Result<InitReport> {
     let ctx = &store.ctx;
+    if store.is_closed() {
+        return Err(StoreError::Closed);
+    }
     if ctx.disable_init {
         return Ok(InitReport::default());
     }
