@@ -203,7 +203,7 @@ impl Store {
         let started = Instant::now();
         let acquire = self.pool.acquire();
         tokio::pin!(acquire);
-        let probe_after = (self.connection_timeout / 4).min(Duration::from_secs(1));
+        let probe_after = (self.connection_timeout / 4).min(Duration::from_millis(250));
         let mut reach = Reachability::Unknown;
         let result = match tokio::time::timeout(probe_after, &mut acquire).await {
             Ok(r) => r,
