@@ -48,7 +48,9 @@ pub struct Health {
     clock: Instant,
     /// Microseconds since `clock` of the last connection failure, plus one; 0 = never.
     last_failure: AtomicU64,
-    last_probe: Mutex<Option<(Instant, Probed)>>,
+    /// The last probe: when, what it found, and `last_failure` at the time (an "accepting"
+    /// answer is stale as soon as a connection has failed since).
+    last_probe: Mutex<Option<(Instant, Probed, u64)>>,
 }
 
 impl Default for Health {
@@ -88,16 +90,23 @@ impl Health {
     /// Whether the server accepts connections now (one probe at a time, answers reused briefly).
     pub async fn probe(&self, options: &PgConnectOptions, limit: Duration) -> Reachability {
         let mut last = self.last_probe.lock().await;
+        let failures = self.last_failure.load(Ordering::Acquire);
         let fresh = match &*last {
-            Some((at, Probed::Accepting)) => at.elapsed() < ACCEPTING_FOR,
-            Some((at, Probed::Refused(..))) => at.elapsed() < REFUSED_FOR,
+            Some((at, Probed::Accepting, seen)) => {
+                *seen == failures && at.elapsed() < ACCEPTING_FOR
+            }
+            Some((at, Probed::Refused(..), _)) => at.elapsed() < REFUSED_FOR,
             _ => false,
         };
         if !fresh {
             let outcome = connect_once(options, limit.min(PROBE_TIMEOUT)).await;
-            *last = Some((Instant::now(), outcome));
+            *last = Some((
+                Instant::now(),
+                outcome,
+                self.last_failure.load(Ordering::Acquire),
+            ));
         }
-        match last.as_ref().map(|(_, p)| p.clone()) {
+        match last.as_ref().map(|(_, p, _)| p.clone()) {
             Some(Probed::Accepting) => Reachability::Accepting,
             Some(Probed::Refused(message, code)) => Reachability::Refused(StoreError::Connection {
                 message,

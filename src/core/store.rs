@@ -140,7 +140,11 @@ impl Store {
             initialized: AtomicBool::new(false),
             target: cfg.describe_target(),
             health,
-            connect_options: opts,
+            // The probe is not one of the pool's connections: say so to pg_stat_activity.
+            connect_options: opts.application_name(&format!(
+                "{} (probe)",
+                cfg.application_name.as_deref().unwrap_or("admin-pg-native")
+            )),
             max_connections: cfg.max_connections,
             connection_timeout: cfg.connection_timeout,
         })
@@ -194,37 +198,36 @@ impl Store {
 
     /// A connection from the pool.
     ///
-    /// The pool keeps retrying a refused connection until `connectionTimeoutMillis`; when an
-    /// acquire is slow, one shared probe asks whether the server accepts connections at all,
-    /// so a call fails fast with `ERR_ADMIN_PG_CONNECTION` while it is down (as node-postgres
-    /// does) and waits only for a busy pool.
+    /// The pool keeps retrying a refused connection until `connectionTimeoutMillis`. While an
+    /// acquire waits, every 250 ms it asks (one probe shared by all waiters, its answer reused
+    /// until a connection fails) whether the server accepts connections at all: a call fails
+    /// fast with `ERR_ADMIN_PG_CONNECTION` while the server is down (as node-postgres does),
+    /// also when it goes down while the call waits, and waits only for a busy pool.
     pub async fn acquire(&self) -> Result<PoolConnection<Postgres>> {
         self.check_open()?;
         let started = Instant::now();
         let acquire = self.pool.acquire();
         tokio::pin!(acquire);
-        let probe_after = (self.connection_timeout / 4).min(Duration::from_millis(250));
+        let every = (self.connection_timeout / 4).min(Duration::from_millis(250));
         let mut reach = Reachability::Unknown;
-        let result = match tokio::time::timeout(probe_after, &mut acquire).await {
-            Ok(r) => r,
-            Err(_) => {
-                let left = self.connection_timeout.saturating_sub(started.elapsed());
-                let probe = self.health.probe(&self.connect_options, left);
-                tokio::pin!(probe);
-                tokio::select! {
-                    r = &mut acquire => r,
-                    probed = &mut probe => {
-                        reach = probed;
-                        if let Reachability::Refused(err) = reach {
-                            self.health.record_failure();
-                            return Err(self.connection_context(err));
-                        }
-                        acquire.await
+        loop {
+            tokio::select! {
+                r = &mut acquire => return r.map_err(|e| self.acquire_error(e, started, &reach)),
+                _ = tokio::time::sleep(every) => {}
+            }
+            let left = self.connection_timeout.saturating_sub(started.elapsed());
+            let probe = self.health.probe(&self.connect_options, left);
+            tokio::select! {
+                r = &mut acquire => return r.map_err(|e| self.acquire_error(e, started, &reach)),
+                probed = probe => {
+                    if let Reachability::Refused(err) = probed {
+                        self.health.record_failure();
+                        return Err(self.connection_context(err));
                     }
+                    reach = probed;
                 }
             }
-        };
-        result.map_err(|e| self.acquire_error(e, started, &reach))
+        }
     }
 
     fn acquire_error(
