@@ -167,7 +167,7 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * The seed's generic table layer: tables only from `TABLES`, columns only from that table,
  * every value bound. Rows come back camelCased.
  */
-export declare class AdminPgDb {
+export declare class AdminPgDB {
   /**
    * `new AdminPgDB({ client: storage.db })`: works on that client's storage (and inside
    * its transaction, for a transaction client).
@@ -204,7 +204,6 @@ export declare class AdminPgDb {
    */
   transaction<T>(callback: (db: AdminPgDB) => Promise<T> | T): Promise<T>
 }
-export type AdminPgDB = AdminPgDb
 
 /**
  * The raw SQL client. Methods follow pg-promise's names; values are bound like
@@ -231,7 +230,10 @@ export declare class DbClient {
    * ROLLBACK (and rethrow) when it throws. Inside a transaction, runs on it.
    */
   tx<T>(callback: (t: DbClient) => Promise<T> | T): Promise<T>
-  /** `Promise.all` over the given promises (pg-promise's `t.batch`). */
+  /**
+   * `Promise.all` over the given promises (pg-promise's `t.batch`); anything but an array
+   * rejects with `ERR_ADMIN_PG_INVALID_ARGUMENT`.
+   */
   batch<T>(promises: Promise<T>[]): Promise<T[]>
   /** Resolves `undefined`; kept for pg-promise compatibility (connections are managed in Rust). */
   ping(): Promise<void>
@@ -244,7 +246,7 @@ export declare class DbClient {
  */
 export declare class PostgresAdminStorage {
   /** The generic table layer over this storage. */
-  get adminDb(): AdminPgDb
+  get adminDb(): AdminPgDB
   /**
    * Validates the config synchronously (throws `ERR_ADMIN_PG_CONFIG` naming the field);
    * no connection is opened until the first call.
@@ -276,7 +278,7 @@ export declare class PostgresAdminStorage {
   /** Applied and pending migration versions. */
   migrationStatus(): Promise<{ applied: number[]; pending: number[] }>
   /** The seed's users domain object. */
-  get users(): UsersPg
+  get users(): UsersPG
   /** `AdminStorage.getUser`: the user or `null`. */
   getUser(id: string): Promise<User | null>
   /** `AdminStorage.getUserByEmail`: case-insensitive, exact case first. */
@@ -291,7 +293,7 @@ export declare class PostgresAdminStorage {
 }
 
 /** The seed's `UsersPG` domain object (`storage.users`). */
-export declare class UsersPg {
+export declare class UsersPG {
   /**
    * Create a user; `id` is generated when not given. Duplicate email →
    * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
@@ -310,4 +312,3 @@ export declare class UsersPg {
   /** Newest first (`id` breaks ties); `limit`/`offset` are non-negative integers. */
   listUsers(options?: { limit?: number; offset?: number }): Promise<User[]>
 }
-export type UsersPG = UsersPg

@@ -835,9 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.AdminPgDb = nativeBinding.AdminPgDb
 module.exports.AdminPgDB = nativeBinding.AdminPgDB
 module.exports.DbClient = nativeBinding.DbClient
 module.exports.PostgresAdminStorage = nativeBinding.PostgresAdminStorage
-module.exports.UsersPg = nativeBinding.UsersPg
 module.exports.UsersPG = nativeBinding.UsersPG
