@@ -702,7 +702,10 @@ export declare class DbClient {
    * ROLLBACK (and rethrow) when it throws. Inside a transaction, runs on it.
    */
   tx<T>(callback: (t: DbClient) => Promise<T> | T): Promise<T>
-  /** `Promise.all` over the given promises (pg-promise's `t.batch`). */
+  /**
+   * `Promise.all` over the given promises (pg-promise's `t.batch`); anything but an array
+   * rejects with `ERR_ADMIN_PG_INVALID_ARGUMENT`.
+   */
   batch<T>(promises: Promise<T>[]): Promise<T[]>
   /** Resolves `undefined`; kept for pg-promise compatibility (connections are managed in Rust). */
   ping(): Promise<void>

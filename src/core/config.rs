@@ -140,6 +140,7 @@ impl StorageConfig {
     /// Check every field; the message names the field that is wrong.
     pub fn validate(&self) -> Result<()> {
         validate_identifier(&self.schema, "schemaName")?;
+        self.check_no_nul()?;
         match &self.source {
             ConnectSource::Url(url) => {
                 if url.trim().is_empty() {
@@ -198,6 +199,49 @@ impl StorageConfig {
                 )),
                 other => other,
             })?;
+        }
+        Ok(())
+    }
+
+    /// The startup and password messages carry these as NUL-terminated strings: a NUL inside
+    /// would cut them short (or shift the fields after it). `%00` in a URL decodes to one.
+    fn check_no_nul(&self) -> Result<()> {
+        let bad = |field: &str| {
+            Err(StoreError::Config(format!(
+                "PostgresAdminStorage: {field} must not contain NUL characters"
+            )))
+        };
+        match &self.source {
+            ConnectSource::Url(url) => {
+                if url.contains('\0') || url.to_ascii_lowercase().contains("%00") {
+                    return bad("connectionString");
+                }
+            }
+            ConnectSource::Host {
+                host,
+                database,
+                user,
+                password,
+                ..
+            } => {
+                for (field, value) in [
+                    ("host", Some(host)),
+                    ("database", Some(database)),
+                    ("user", user.as_ref()),
+                    ("password", password.as_ref()),
+                ] {
+                    if value.is_some_and(|v| v.contains('\0')) {
+                        return bad(field);
+                    }
+                }
+            }
+        }
+        if self
+            .application_name
+            .as_ref()
+            .is_some_and(|n| n.contains('\0'))
+        {
+            return bad("applicationName");
         }
         Ok(())
     }
@@ -367,6 +411,27 @@ mod tests {
         assert_eq!(rc.max_connections, 3);
         assert!(rc.ssl.is_some());
         assert_eq!(rc.source, r.source);
+    }
+
+    #[test]
+    fn nul_characters_are_refused_in_startup_fields() {
+        let mut c = StorageConfig::new(ConnectSource::Url("postgres://u:p%00x@h/d".into()));
+        assert_eq!(c.validate().unwrap_err().code(), "ERR_ADMIN_PG_CONFIG");
+        c.source = ConnectSource::Url("postgres://u@h/d".into());
+        c.application_name = Some("a\0b".into());
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("applicationName"));
+        let h = StorageConfig::new(ConnectSource::Host {
+            host: "h".into(),
+            port: 5432,
+            database: "d".into(),
+            user: Some("u".into()),
+            password: Some("pw\0".into()),
+        });
+        assert!(h.validate().unwrap_err().to_string().contains("password"));
     }
 
     #[test]

@@ -218,10 +218,25 @@ impl From<sqlx::Error> for StoreError {
                 pg: Box::default(),
             },
             E::PoolClosed => StoreError::Closed,
-            E::Io(e) => StoreError::Connection {
-                message: format!("database connection failed: {e}"),
-                pg: Box::default(),
-            },
+            E::Io(e) => {
+                let text = e.to_string();
+                // rustls reports a rejected certificate as an I/O error of the handshake.
+                let message = if text.contains("certificate") {
+                    let hint = if text.contains("UnknownIssuer") {
+                        " (the server's certificate is not signed by a CA we trust: pass ssl.ca, \
+                         or ssl.rejectUnauthorized: false to skip verification)"
+                    } else {
+                        ""
+                    };
+                    format!("TLS handshake failed: {text}{hint}")
+                } else {
+                    format!("database connection failed: {text}")
+                };
+                StoreError::Connection {
+                    message,
+                    pg: Box::default(),
+                }
+            }
             E::Tls(e) => StoreError::Connection {
                 message: format!("TLS connection to the database failed: {e}"),
                 pg: Box::default(),

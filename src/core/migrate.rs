@@ -171,11 +171,19 @@ pub async fn init(store: &Store) -> Result<InitReport> {
         default_indexes(&ctx.schema)
     };
     // Fast path, one round trip: everything recorded, checksums match, indexes present.
-    if up_to_date(ctx, &mut conn, &indexes).await? {
+    let fast = up_to_date(ctx, &mut conn, &indexes).await;
+    if matches!(fast, Err(StoreError::Connection { .. })) {
+        conn.mark_broken();
+    }
+    if store.observe(fast)? {
         store.mark_initialized();
         return Ok(InitReport::default());
     }
-    let report = migrate_locked(ctx, &mut conn, &indexes).await?;
+    let report = migrate_locked(ctx, &mut conn, &indexes).await;
+    if matches!(report, Err(StoreError::Connection { .. })) {
+        conn.mark_broken();
+    }
+    let report = store.observe(report)?;
     store.mark_initialized();
     Ok(report)
 }
@@ -232,11 +240,13 @@ async fn migrate_locked(
     indexes: &[IndexSpec],
 ) -> Result<InitReport> {
     let mut tx = conn.begin().await?;
-    let fail = |step: &str, e: StoreError| {
-        StoreError::Migration(format!(
+    let fail = |step: &str, e: StoreError| match e {
+        // A lost server is not a broken migration: keep the code callers retry on.
+        e @ (StoreError::Connection { .. } | StoreError::Timeout { .. } | StoreError::Closed) => e,
+        e => StoreError::Migration(format!(
             "init of schema {} failed at {step}: {e}",
             ctx.quoted
-        ))
+        )),
     };
     // Serialises every init of this schema, across processes; released at commit.
     sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('admin-pg-native:' || $1, 0))")

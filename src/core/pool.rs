@@ -50,6 +50,8 @@ struct Inner {
 pub enum AcquireError {
     /// No free connection within `connect_timeout`.
     TimedOut,
+    /// A new connection was not established within `connect_timeout`.
+    ConnectTimedOut,
     Closed,
     /// Connecting failed (refused, auth, TLS, unknown database…).
     Connect(sqlx::Error),
@@ -128,7 +130,7 @@ impl Pool {
                 Ok(self.lease(conn, generation, permit))
             }
             Ok(Err(e)) => Err(AcquireError::Connect(e)),
-            Err(_) => Err(AcquireError::TimedOut),
+            Err(_) => Err(AcquireError::ConnectTimedOut),
         }
     }
 

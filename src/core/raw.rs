@@ -28,6 +28,13 @@ pub async fn run(
     sql: &str,
     params: &[Param],
 ) -> Result<RawResult> {
+    if sql.contains('\0') {
+        // The protocol sends SQL as a NUL-terminated string: the rest would be cut off, or
+        // read as the following fields of the message.
+        return Err(StoreError::invalid(
+            "the SQL text contains a NUL character (\\u0000), which PostgreSQL cannot receive",
+        ));
+    }
     ctx.count_statement();
     let command = sql
         .split_whitespace()

@@ -469,6 +469,7 @@ impl ReplicaSet {
                 let unreachable = match &e {
                     // Waited for a connection: saturated, or none could be opened at all.
                     AcquireError::TimedOut => replica.pool().size() == 0,
+                    AcquireError::ConnectTimedOut => true,
                     // Marked down, or the pool was replaced while we waited.
                     AcquireError::Closed => false,
                     AcquireError::Connect(_) => true,

@@ -8,7 +8,7 @@ use std::sync::{Arc, RwLock};
 
 use sqlx::postgres::{PgArguments, PgConnection, PgTransactionManager, Postgres};
 use sqlx::query::Query;
-use sqlx::{AssertSqlSafe, ConnectOptions as _, SqlSafeStr, SqlStr};
+use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 use sqlx_core::transaction::TransactionManager as _;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -163,6 +163,23 @@ impl Store {
         }
     }
 
+    /// The outcome of work done on a leased connection: a connection error names the server
+    /// it was about. (The lease itself retires the dead connection, see `Lease::note`.)
+    pub fn observe<T>(&self, result: Result<T>) -> Result<T> {
+        result.map_err(|err| match err {
+            StoreError::Connection { message, pg } if !message.contains(&self.target) => {
+                StoreError::Connection {
+                    message: format!(
+                        "connection to PostgreSQL at {} lost: {message}",
+                        self.target
+                    ),
+                    pg,
+                }
+            }
+            other => other,
+        })
+    }
+
     /// A connection from the pool.
     pub async fn acquire(&self) -> Result<PooledConn> {
         self.check_open()?;
@@ -200,27 +217,14 @@ impl Store {
     ///
     /// Acquiring only connects (no ping), so a server error here is a refused connection
     /// (unknown database, role, password…): `ERR_ADMIN_PG_CONNECTION`, not a query error.
-    /// A time-out while the pool has no connection at all gets one direct attempt, to tell
-    /// the reason (a connect that hangs, e.g. a black-holed address).
     async fn acquire_error(&self, err: AcquireError) -> StoreError {
         let err = match err {
             AcquireError::Closed => StoreError::Closed,
             AcquireError::Connect(e) => connect_failure(e.into()),
-            AcquireError::TimedOut if self.pool.size() == 0 => {
-                let opts = self.pool.connect_options();
-                match tokio::time::timeout(std::time::Duration::from_secs(5), opts.connect()).await
-                {
-                    Ok(Err(e)) => connect_failure(e.into()),
-                    Ok(Ok(conn)) => {
-                        let _ = sqlx::Connection::close_hard(conn).await;
-                        sqlx::Error::PoolTimedOut.into()
-                    }
-                    Err(_) => connect_failure(StoreError::Connection {
-                        message: "no connection could be established before connectionTimeoutMillis elapsed".into(),
-                        pg: Box::default(),
-                    }),
-                }
-            }
+            AcquireError::ConnectTimedOut => StoreError::Timeout {
+                message: "connecting to the server timed out (connectionTimeoutMillis)".into(),
+                pg: Box::default(),
+            },
             AcquireError::TimedOut => sqlx::Error::PoolTimedOut.into(),
         };
         self.connection_context(err)

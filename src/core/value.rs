@@ -785,6 +785,45 @@ fn json_text_of(p: &Param, json: JsonStrings) -> std::result::Result<String, Str
     })
 }
 
+/// The deepest JSON document we write. Reading one back goes through serde_json, which stops
+/// at 128 levels (deeper recursion could overflow a worker thread's stack); a row or a
+/// `jsonb_agg` around the document adds levels. Refusing deeper input keeps every stored
+/// document readable: otherwise an insert could succeed and its `RETURNING` fail.
+pub const MAX_JSON_DEPTH: usize = 100;
+
+/// `text` if its arrays/objects nest at most `MAX_JSON_DEPTH` deep (one pass, no recursion;
+/// brackets inside strings do not count).
+fn checked_json(text: String) -> std::result::Result<String, String> {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for b in text.bytes() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_JSON_DEPTH {
+        return Err(format!(
+            "JSON nested {deepest} levels deep; at most {MAX_JSON_DEPTH} are supported"
+        ));
+    }
+    Ok(text)
+}
+
 /// Format a float like JS `String(n)` does for the common cases.
 pub fn js_number_text(n: f64) -> String {
     if n.is_nan() {
@@ -884,10 +923,10 @@ fn encode_bytes(
                 .to_vec(),
             _ => return Err("expected a UUID string".into()),
         },
-        T::Json => json_text_of(p, json)?.into_bytes(),
+        T::Json => checked_json(json_text_of(p, json)?)?.into_bytes(),
         T::Jsonb => {
             let mut out = vec![1u8];
-            out.extend_from_slice(json_text_of(p, json)?.as_bytes());
+            out.extend_from_slice(checked_json(json_text_of(p, json)?)?.as_bytes());
             out
         }
         T::Timestamptz | T::Timestamp => {
@@ -1176,6 +1215,29 @@ fn encode_inet(s: &str) -> std::result::Result<Vec<u8>, String> {
             out
         }
     })
+}
+
+#[cfg(test)]
+mod json_depth_tests {
+    use super::*;
+
+    #[test]
+    fn json_deeper_than_the_limit_is_refused_brackets_in_strings_do_not_count() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(checked_json(deep(MAX_JSON_DEPTH)).is_ok());
+        assert!(checked_json(deep(MAX_JSON_DEPTH + 1)).is_err());
+        assert!(checked_json(deep(10_000)).is_err());
+        let in_string = format!("[\"{}\\\"{}\"]", "[".repeat(500), "{".repeat(500));
+        assert!(checked_json(in_string).is_ok());
+        let err = encode(
+            &Param::JsonText(deep(200)),
+            &SqlType::Jsonb,
+            JsonStrings::AsValue,
+            "field metadata",
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "ERR_ADMIN_PG_INVALID_ARGUMENT");
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use napi_derive::napi;
 
 use super::convert::{self, JsOut, Undefined};
 use super::db_client::{run_transaction, CallbackOutcome, DbClient};
-use super::error::{out_bool, out_number, out_opt_row, out_row, out_rows, run, throw};
+use super::error::{
+    check_config_read, out_bool, out_number, out_opt_row, out_row, out_rows, run, throw,
+};
 use super::storage::PostgresAdminStorage;
 use crate::core::error::StoreError;
 use crate::core::generic::{self, non_negative, Condition, FindOptions, Op};
@@ -120,8 +122,15 @@ impl AdminPgDB {
             unsafe { ClassInstance::<DbClient>::from_napi_value(env.raw(), client.value().value) }
                 .map_err(|_| err())?;
         let target = instance.target.clone();
-        if let Some(s) = convert::prop(&env, config, "schemaName") {
-            let s = convert::text(&env, s, "schemaName").map_err(|e| throw(&env, e))?;
+        let schema_name = convert::prop(&env, config, "schemaName")
+            .filter(|s| !convert::is_nullish(&env, s.value().value));
+        if let Some(s) = schema_name {
+            let s = convert::text(&env, s, "schemaName").map_err(|_| {
+                throw(
+                    &env,
+                    StoreError::Config("AdminPgDB: config.schemaName must be a string".into()),
+                )
+            })?;
             if s != target.ctx().schema {
                 return Err(throw(
                     &env,
@@ -132,6 +141,7 @@ impl AdminPgDB {
                 ));
             }
         }
+        check_config_read(&env, "AdminPgDB")?;
         Ok(AdminPgDB { target })
     }
 

@@ -331,6 +331,44 @@ fn json_stringify(env: &Env, v: sys::napi_value) -> CoreResult<String> {
     }
 }
 
+/// Takes a JS exception left pending while we read arguments (a throwing getter, `toJSON` or
+/// Proxy trap) and describes it; `None` when there is none. The caller turns it into a coded
+/// error, so it never escapes as an uncoded synchronous throw.
+pub fn take_exception(env: &Env) -> Option<String> {
+    let raw = env.raw();
+    let mut pending = false;
+    unsafe { sys::napi_is_exception_pending(raw, &mut pending) };
+    if !pending {
+        return None;
+    }
+    let mut exc = ptr::null_mut();
+    unsafe { sys::napi_get_and_clear_last_exception(raw, &mut exc) };
+    let mut is_error = false;
+    unsafe { sys::napi_is_error(raw, exc, &mut is_error) };
+    let text = if is_error {
+        let mut message = ptr::null_mut();
+        let ok =
+            unsafe { sys::napi_get_named_property(raw, exc, c"message".as_ptr(), &mut message) }
+                == sys::Status::napi_ok;
+        if ok && matches!(type_of(env, message), Ok(sys::ValueType::napi_string)) {
+            get_string(env, message).ok()
+        } else {
+            // A `message` getter may itself throw: leave nothing pending.
+            let mut again = ptr::null_mut();
+            unsafe { sys::napi_get_and_clear_last_exception(raw, &mut again) };
+            None
+        }
+    } else if matches!(type_of(env, exc), Ok(sys::ValueType::napi_string)) {
+        get_string(env, exc).ok()
+    } else {
+        None
+    };
+    Some(
+        text.map(|t| crate::core::generic::truncate(&t))
+            .unwrap_or_else(|| "a non-Error value".into()),
+    )
+}
+
 /// What `undefined` means where a value is expected.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Undefined {
@@ -399,11 +437,29 @@ pub fn param(env: &Env, v: sys::napi_value, undefined: Undefined) -> CoreResult<
     }))
 }
 
+/// The most elements one array argument may have. `length` is not memory: a sparse
+/// `new Array(2 ** 32 - 1)` costs JS nothing, but walking (or preallocating) it would hang or
+/// abort the process.
+pub const MAX_ARRAY_LENGTH: u32 = 1_000_000;
+
+/// The length of a JS array, refused above `MAX_ARRAY_LENGTH`.
+fn array_length(env: &Env, v: sys::napi_value, what: &str) -> CoreResult<u32> {
+    let mut len = 0u32;
+    if unsafe { sys::napi_get_array_length(env.raw(), v, &mut len) } != sys::Status::napi_ok {
+        return Err(StoreError::invalid(format!("{what} must be an array")));
+    }
+    if len > MAX_ARRAY_LENGTH {
+        return Err(StoreError::invalid(format!(
+            "{what} has {len} elements, more than the {MAX_ARRAY_LENGTH} allowed in one call"
+        )));
+    }
+    Ok(len)
+}
+
 /// Arrays of primitives stay arrays (they can bind to array types); anything deeper is JSON.
 fn array_param(env: &Env, v: sys::napi_value) -> CoreResult<Param> {
     let raw = env.raw();
-    let mut len = 0u32;
-    unsafe { sys::napi_get_array_length(raw, v, &mut len) };
+    let len = array_length(env, v, "an array value")?;
     let mut items = Vec::with_capacity(len as usize);
     for i in 0..len {
         let mut e = ptr::null_mut();
@@ -533,6 +589,16 @@ pub fn opt_number(env: &Env, v: Option<Unknown>, name: &str) -> CoreResult<Optio
     }
 }
 
+/// `Some(b)` when `v` is a boolean primitive.
+pub fn as_bool(env: &Env, v: sys::napi_value) -> Option<bool> {
+    if type_of(env, v).ok()? != sys::ValueType::napi_boolean {
+        return None;
+    }
+    let mut b = false;
+    unsafe { sys::napi_get_value_bool(env.raw(), v, &mut b) };
+    Some(b)
+}
+
 /// An optional boolean argument.
 pub fn opt_bool(env: &Env, v: Option<Unknown>, name: &str) -> CoreResult<Option<bool>> {
     match v {
@@ -575,8 +641,7 @@ pub fn values(env: &Env, v: Option<Unknown>) -> CoreResult<Vec<Param>> {
     if !bool_check(env, raw, sys::napi_is_array) {
         return Err(StoreError::invalid("values must be an array"));
     }
-    let mut len = 0u32;
-    unsafe { sys::napi_get_array_length(env.raw(), raw, &mut len) };
+    let len = array_length(env, raw, "values")?;
     let mut out = Vec::with_capacity(len as usize);
     for i in 0..len {
         let mut e = ptr::null_mut();
@@ -595,8 +660,7 @@ pub fn array_items<'a>(env: &Env, v: Unknown<'a>, what: &str) -> CoreResult<Vec<
     if !bool_check(env, raw, sys::napi_is_array) {
         return Err(StoreError::invalid(format!("{what} must be an array")));
     }
-    let mut len = 0u32;
-    unsafe { sys::napi_get_array_length(env.raw(), raw, &mut len) };
+    let len = array_length(env, raw, what)?;
     let mut out = Vec::with_capacity(len as usize);
     for i in 0..len {
         let mut e = ptr::null_mut();

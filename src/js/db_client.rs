@@ -203,8 +203,9 @@ impl DbClient {
         let target = self.target.clone();
         let work = prep(env, query, values).map(|(sql, params)| async move {
             let mut conn = target.lease().await?;
-            let r = raw::run(target.ctx(), &mut conn, &sql, &params).await?;
-            shape(r)
+            let r = raw::run(target.ctx(), &mut conn, &sql, &params).await;
+            conn.note(&r);
+            shape(target.store().observe(r)?)
         });
         run(env, work, out)
     }
@@ -331,30 +332,56 @@ impl DbClient {
         run_transaction(env, &self.target, callback, DbClient::new)
     }
 
-    /// `Promise.all` over the given promises (pg-promise's `t.batch`).
+    /// `Promise.all` over the given promises (pg-promise's `t.batch`); anything but an array
+    /// rejects with `ERR_ADMIN_PG_INVALID_ARGUMENT`.
     #[napi(
         ts_generic_types = "T",
         ts_args_type = "promises: Promise<T>[]",
         ts_return_type = "Promise<T[]>"
     )]
-    pub fn batch<'env>(
-        &self,
-        env: &'env Env,
-        promises: Unknown<'env>,
-    ) -> napi::Result<Unknown<'env>> {
+    pub fn batch(&self, env: &Env, promises: Unknown) -> napi::Result<JsOut> {
         let raw = env.raw();
-        unsafe {
+        let rejected = |env: &Env, err: StoreError| -> napi::Result<JsOut> {
+            let p = run(
+                env,
+                Err::<std::future::Ready<Result<(), StoreError>>, _>(err),
+                out_void,
+            )?;
+            Ok(JsOut(p.value().value))
+        };
+        let mut is_array = false;
+        unsafe { sys::napi_is_array(raw, promises.value().value, &mut is_array) };
+        if !is_array {
+            return rejected(env, StoreError::invalid("promises must be an array"));
+        }
+        // Promise.all walks `length`, holes included: a sparse 2^32-1 array would spin forever.
+        let mut len = 0u32;
+        unsafe { sys::napi_get_array_length(raw, promises.value().value, &mut len) };
+        if len > convert::MAX_ARRAY_LENGTH {
+            return rejected(
+                env,
+                StoreError::invalid(format!(
+                    "promises has {len} elements, more than the {} allowed in one call",
+                    convert::MAX_ARRAY_LENGTH
+                )),
+            );
+        }
+        let mut out = std::ptr::null_mut();
+        let status = unsafe {
             let mut global = std::ptr::null_mut();
             let mut promise_ctor = std::ptr::null_mut();
             let mut all = std::ptr::null_mut();
             sys::napi_get_global(raw, &mut global);
             sys::napi_get_named_property(raw, global, c"Promise".as_ptr(), &mut promise_ctor);
             sys::napi_get_named_property(raw, promise_ctor, c"all".as_ptr(), &mut all);
-            let mut out = std::ptr::null_mut();
             let args = [promises.value().value];
-            sys::napi_call_function(raw, promise_ctor, all, 1, args.as_ptr(), &mut out);
-            Ok(Unknown::from_raw_unchecked(raw, out))
+            sys::napi_call_function(raw, promise_ctor, all, 1, args.as_ptr(), &mut out)
+        };
+        if status != sys::Status::napi_ok || out.is_null() {
+            // run() takes the pending exception and rejects with it, coded.
+            return rejected(env, StoreError::invalid("promises cannot be awaited"));
         }
+        Ok(JsOut(out))
     }
 
     /// Resolves `undefined`; kept for pg-promise compatibility (connections are managed in Rust).
@@ -365,9 +392,9 @@ impl DbClient {
             env,
             Ok(async move {
                 let mut conn = target.lease().await?;
-                raw::run(target.ctx(), &mut conn, "SELECT 1", &[])
-                    .await
-                    .map(|_| ())
+                let r = raw::run(target.ctx(), &mut conn, "SELECT 1", &[]).await;
+                conn.note(&r);
+                target.store().observe(r).map(|_| ())
             }),
             out_void,
         )

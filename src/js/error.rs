@@ -79,6 +79,14 @@ where
     T: Send + 'static,
     Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
 {
+    // A getter or Proxy trap that threw while the arguments were read left a JS exception
+    // pending: it is the cause, and it must not escape as an uncoded synchronous throw.
+    let prep = match convert::take_exception(env) {
+        Some(what) => Err(StoreError::invalid(format!(
+            "reading an argument threw: {what}"
+        ))),
+        None => prep,
+    };
     let raw = env.raw();
     let mut deferred = ptr::null_mut();
     let mut promise = ptr::null_mut();
@@ -244,9 +252,28 @@ pub(crate) mod completions {
     }
 }
 
-/// Throw a coded error synchronously (constructors only).
+/// Throw a coded error synchronously (constructors only). An exception left pending while
+/// the config was read is folded into it.
 pub fn throw(env: &Env, err: StoreError) -> napi::Error {
+    let err = match (convert::take_exception(env), err) {
+        (Some(what), StoreError::Config(m)) => {
+            StoreError::Config(format!("{m} (reading the config threw: {what})"))
+        }
+        (_, err) => err,
+    };
     js_error(env, &err)
+}
+
+/// After a constructor read its config: a getter or Proxy trap that threw (and was skipped
+/// over as "not given") fails the construction with a coded error.
+pub fn check_config_read(env: &Env, what: &str) -> napi::Result<()> {
+    match convert::take_exception(env) {
+        Some(thrown) => Err(js_error(
+            env,
+            &StoreError::Config(format!("{what}: reading the config threw: {thrown}")),
+        )),
+        None => Ok(()),
+    }
 }
 
 // Output adapters for `run`.

@@ -9,7 +9,7 @@ use napi::{Env, JsValue};
 use napi_derive::napi;
 
 use super::convert::{self, JsOut};
-use super::error::{out_void, run, throw};
+use super::error::{check_config_read, out_void, run, throw};
 use crate::core::config::{ConnectSource, ReplicaConfig, SslConfig, StorageConfig};
 use crate::core::error::StoreError;
 use crate::core::migrate;
@@ -79,10 +79,10 @@ fn parse_ssl(env: &Env, v: Option<Unknown>) -> CoreResult<Option<SslConfig>> {
     if convert::is_nullish(env, raw) {
         return Ok(None);
     }
-    match convert::param(env, raw, convert::Undefined::Skip)? {
-        Some(Param::Bool(false)) => Ok(None),
-        Some(Param::Bool(true)) => Ok(Some(SslConfig::default())),
-        _ if convert::is_plain_object(env, raw) => Ok(Some(SslConfig {
+    match convert::as_bool(env, raw) {
+        Some(false) => Ok(None),
+        Some(true) => Ok(Some(SslConfig::default())),
+        None if convert::is_plain_object(env, raw) => Ok(Some(SslConfig {
             reject_unauthorized: cfg_bool(env, Some(v), "rejectUnauthorized")?,
             ca: cfg_pem(env, Some(v), "ca")?,
             cert: cfg_pem(env, Some(v), "cert")?,
@@ -285,6 +285,7 @@ impl PostgresAdminStorage {
     #[napi(constructor, ts_args_type = "config: PostgresAdminStorageConfig")]
     pub fn new(env: Env, config: Option<Unknown>) -> napi::Result<Self> {
         let parsed = parse_config(&env, config).map_err(|e| throw(&env, e))?;
+        check_config_read(&env, "PostgresAdminStorage")?;
         let store = within_runtime_if_available(|| Store::connect(&parsed.config))
             .map_err(|e| throw(&env, e))?;
         Ok(PostgresAdminStorage {
