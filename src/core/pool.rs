@@ -85,6 +85,11 @@ impl Pool {
         &self.inner.options
     }
 
+    /// The most connections this pool opens.
+    pub fn max_connections(&self) -> u32 {
+        self.inner.settings.max_connections
+    }
+
     /// Connections currently open.
     pub fn size(&self) -> usize {
         self.inner.size.load(Ordering::Acquire)

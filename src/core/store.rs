@@ -225,7 +225,13 @@ impl Store {
                 message: "connecting to the server timed out (connectionTimeoutMillis)".into(),
                 pg: Box::default(),
             },
-            AcquireError::TimedOut => sqlx::Error::PoolTimedOut.into(),
+            AcquireError::TimedOut => StoreError::Timeout {
+                message: format!(
+                    "timed out waiting for a free connection: all {} in use (connectionTimeoutMillis)",
+                    self.pool.max_connections()
+                ),
+                pg: Box::default(),
+            },
         };
         self.connection_context(err)
     }
