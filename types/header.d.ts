@@ -85,6 +85,12 @@ export interface PostgresAdminBaseConfig {
   /** Server-side `statement_timeout` for every statement. */
   statementTimeoutMillis?: number
   applicationName?: string
+  /**
+   * The connection goes through a transaction-pooling proxy (PgBouncer `pool_mode =
+   * transaction`, Supabase's or Neon's pooler): no named prepared statements, no session
+   * state, one message flight per statement (values sent inline as typed literals).
+   */
+  pgbouncer?: boolean
 }
 export interface ConnectionStringConfig extends PostgresAdminBaseConfig {
   connectionString: string
@@ -112,6 +118,8 @@ export interface PgDomainConfig {
   pool?: import('pg').Pool
   schemaName?: string
   skipDefaultIndexes?: boolean
+  /** See `PostgresAdminBaseConfig.pgbouncer` (with `pool`). */
+  pgbouncer?: boolean
 }
 
 /** `{ page, perPage }` of the flat list methods (defaults 1 and 20). */

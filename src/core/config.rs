@@ -82,6 +82,9 @@ pub struct StorageConfig {
     pub connection_timeout: Duration,
     pub statement_timeout: Option<Duration>,
     pub application_name: Option<String>,
+    /// Behind a transaction-pooling proxy (PgBouncer, Supabase's or Neon's pooler): no named
+    /// prepared statements, no session state, no startup options the proxy would refuse.
+    pub pgbouncer: bool,
 }
 
 /// The default schema name, as in the seed.
@@ -101,6 +104,7 @@ impl StorageConfig {
             connection_timeout: Duration::from_millis(30_000),
             statement_timeout: None,
             application_name: None,
+            pgbouncer: false,
         }
     }
 
@@ -210,7 +214,12 @@ impl StorageConfig {
         if let Some(name) = &self.application_name {
             opts = opts.application_name(name);
         }
-        if let Some(t) = self.statement_timeout {
+        if self.pgbouncer {
+            // PgBouncer refuses startup parameters it does not know (`extra_float_digits`,
+            // `options`): send none. Floats need no extra digits (PostgreSQL 12+ prints the
+            // shortest exact text), and statement_timeout is set per statement (`Ctx`).
+            opts = opts.extra_float_digits(None);
+        } else if let Some(t) = self.statement_timeout {
             opts = opts.options([("statement_timeout", t.as_millis().to_string())]);
         }
         Ok(opts)

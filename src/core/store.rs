@@ -4,16 +4,20 @@
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex as StdMutex, RwLock};
 
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgPoolOptions, Postgres};
-use sqlx::query::Query;
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, Postgres};
 use sqlx::{AssertSqlSafe, ConnectOptions as _, SqlSafeStr, SqlStr, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::config::StorageConfig;
 use super::error::{Result, StoreError};
+use super::pooler::PoolerGuard;
+use super::stmt::Stmt;
+
+/// How many raw SQL texts' parameter types a storage remembers (PgBouncer mode).
+const RAW_TYPES_CAPACITY: usize = 512;
 
 /// Per-storage SQL context: the schema, its quoted form, and prepared-statement policy.
 pub struct Ctx {
@@ -23,6 +27,14 @@ pub struct Ctx {
     pub quoted: String,
     /// Whether statements are cached as named prepared statements on each connection.
     pub persistent: bool,
+    /// PgBouncer (transaction pooling) mode: statements go out with their values inline,
+    /// one flight each, leaving nothing on the server (see `stmt.rs`).
+    pub pgbouncer: bool,
+    /// `SET LOCAL statement_timeout = …;` sent before each statement in PgBouncer mode (the
+    /// startup option that sets it otherwise is refused by PgBouncer).
+    inline_prefix: Option<String>,
+    /// Parameter types the server inferred for raw SQL texts (PgBouncer mode, `raw.rs`).
+    raw_types: StdMutex<HashMap<String, Arc<[u32]>>>,
     pub skip_default_indexes: bool,
     pub disable_init: bool,
     statements: AtomicU64,
@@ -35,7 +47,16 @@ impl Ctx {
         Ctx {
             schema: cfg.schema.clone(),
             quoted: format!("\"{}\"", cfg.schema),
-            persistent: true,
+            persistent: !cfg.pgbouncer,
+            pgbouncer: cfg.pgbouncer,
+            inline_prefix: match cfg.statement_timeout {
+                Some(t) if cfg.pgbouncer => Some(format!(
+                    "SET LOCAL statement_timeout = {};\n",
+                    t.as_millis()
+                )),
+                _ => None,
+            },
+            raw_types: StdMutex::new(HashMap::new()),
             skip_default_indexes: cfg.skip_default_indexes,
             disable_init: cfg.disable_init,
             statements: AtomicU64::new(0),
@@ -64,14 +85,33 @@ impl Ctx {
         AssertSqlSafe(sql).into_sql_str()
     }
 
-    /// `sqlx::query` over a template, with this storage's statement policy.
-    pub fn query(&self, template: &'static str) -> Query<'static, Postgres, PgArguments> {
-        sqlx::query(self.sql(template)).persistent(self.persistent)
+    /// A statement over a template, with this storage's statement policy (`stmt.rs`). Every
+    /// statement the core sends goes through here, `query_dynamic` or `raw.rs`.
+    pub fn query(&self, template: &'static str) -> Stmt {
+        Stmt::new(self, self.sql(template))
     }
 
-    /// `sqlx::query` over dynamic SQL.
-    pub fn query_dynamic(&self, sql: String) -> Query<'static, Postgres, PgArguments> {
-        sqlx::query(self.dynamic(sql)).persistent(self.persistent)
+    /// A statement over dynamic SQL.
+    pub fn query_dynamic(&self, sql: String) -> Stmt {
+        Stmt::new(self, self.dynamic(sql))
+    }
+
+    /// What PgBouncer mode sends before each statement, if anything.
+    pub fn inline_prefix(&self) -> Option<&str> {
+        self.inline_prefix.as_deref()
+    }
+
+    /// Cached server-inferred parameter types of a raw SQL text (PgBouncer mode).
+    pub fn raw_types(&self, sql: &str) -> Option<Arc<[u32]>> {
+        self.raw_types.lock().unwrap().get(sql).cloned()
+    }
+
+    pub fn remember_raw_types(&self, sql: &str, types: Arc<[u32]>) {
+        let mut cache = self.raw_types.lock().unwrap();
+        if cache.len() >= RAW_TYPES_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(sql.to_string(), types);
     }
 
     /// `schema.table` for a whitelisted table name.
@@ -94,6 +134,7 @@ impl Ctx {
 pub struct Store {
     pub ctx: Arc<Ctx>,
     pool: PgPool,
+    pooler: Option<Arc<PoolerGuard>>,
     closed: AtomicBool,
     initialized: AtomicBool,
     target: String,
@@ -103,8 +144,23 @@ impl Store {
     /// Build the pool lazily (no connection is made here). Must run inside a tokio runtime.
     pub fn connect(cfg: &StorageConfig) -> Result<Store> {
         cfg.validate()?;
-        let opts = cfg.connect_options()?.statement_cache_capacity(512);
-        let pool = PgPoolOptions::new()
+        // PgBouncer mode never prepares a named statement: no per-connection cache either.
+        let opts = cfg
+            .connect_options()?
+            .statement_cache_capacity(if cfg.pgbouncer { 0 } else { 512 });
+        // Default mode: make sure no transaction pooler is in the way (see `pooler.rs`).
+        let pooler = (!cfg.pgbouncer).then(|| Arc::new(PoolerGuard::new(opts.clone())));
+        let mut pool_options = PgPoolOptions::new();
+        if let Some(guard) = pooler.clone() {
+            pool_options = pool_options.after_connect(move |conn, _| {
+                let guard = guard.clone();
+                Box::pin(async move {
+                    guard.check(conn).await;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool_options
             .max_connections(cfg.max_connections)
             .min_connections(0)
             .idle_timeout(Some(cfg.idle_timeout))
@@ -115,6 +171,7 @@ impl Store {
         Ok(Store {
             ctx: Arc::new(Ctx::new(cfg)),
             pool,
+            pooler,
             closed: AtomicBool::new(false),
             initialized: AtomicBool::new(false),
             target: cfg.describe_target(),
@@ -152,6 +209,7 @@ impl Store {
     pub async fn acquire(&self) -> Result<PoolConnection<Postgres>> {
         self.check_open()?;
         match self.pool.acquire().await {
+            Ok(_) if self.pooler_detected() => Err(PoolerGuard::error()),
             Ok(c) => Ok(c),
             Err(e) => Err(self.acquire_error(e).await),
         }
@@ -161,9 +219,15 @@ impl Store {
     pub async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
         self.check_open()?;
         match self.pool.begin().await {
+            Ok(_) if self.pooler_detected() => Err(PoolerGuard::error()),
             Ok(tx) => Ok(tx),
             Err(e) => Err(self.acquire_error(e).await),
         }
+    }
+
+    /// A transaction pooler answered a default-mode storage (`pooler.rs`).
+    fn pooler_detected(&self) -> bool {
+        self.pooler.as_ref().is_some_and(|g| g.detected())
     }
 
     /// Why a connection could not be had, as a coded error naming the server.

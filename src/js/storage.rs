@@ -205,6 +205,7 @@ fn parse_config(env: &Env, config: Option<Unknown>) -> CoreResult<Parsed> {
         config.statement_timeout = (ms > 0.0).then(|| Duration::from_millis(ms as u64));
     }
     config.application_name = cfg_text(env, obj, "applicationName")?;
+    config.pgbouncer = cfg_bool(env, obj, "pgbouncer")?.unwrap_or(false);
     config.validate()?;
     Ok(Parsed { config, pool_ref })
 }
