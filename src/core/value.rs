@@ -359,7 +359,7 @@ pub fn decode_text(ty: &SqlType, s: &str) -> Value {
         T::Json | T::Jsonb => serde_json::from_str(s)
             .map(Value::Json)
             .unwrap_or_else(|_| Value::Text(s.into())),
-        T::Timestamptz | T::Timestamp | T::Date => parse_timestamp(s)
+        T::Timestamptz | T::Timestamp | T::Date => text_time(s)
             .map(Value::Timestamp)
             .unwrap_or_else(|| Value::Text(s.into())),
         T::Void => Value::Null,
@@ -370,6 +370,20 @@ pub fn decode_text(ty: &SqlType, s: &str) -> Value {
         T::Array(elem) => parse_text_array(elem, s).unwrap_or_else(|| Value::Text(s.into())),
         _ => Value::Text(s.into()),
     }
+}
+
+/// A timestamp or date as PostgreSQL prints it (ISO, `… BC` before year 1).
+fn text_time(s: &str) -> Option<DateTime<Utc>> {
+    use chrono::Datelike;
+    if let Some(ad) = s.strip_suffix(" BC") {
+        let t = text_time(ad)?;
+        return t.with_year(1 - t.year());
+    }
+    // The usual `2024-02-03 04:05:06.789+00` directly, then the other spellings.
+    DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f%#z")
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| parse_timestamp(s))
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
@@ -590,12 +604,8 @@ pub fn sql_text_of(oid: u32, b: &[u8]) -> std::result::Result<String, String> {
             } else {
                 let t = DateTime::from_timestamp_micros(micros + PG_EPOCH_MICROS_FROM_UNIX)
                     .ok_or("timestamp out of range")?;
-                let text = with_era(t.naive_utc(), "%m-%d %H:%M:%S%.6f");
-                if oid == 1184 {
-                    format!("{text}+00")
-                } else {
-                    text
-                }
+                let zone = if oid == 1184 { "+00" } else { "" };
+                with_era(t.naive_utc(), "%m-%d %H:%M:%S%.6f", zone)
             }
         }
         1082 => {
@@ -606,7 +616,7 @@ pub fn sql_text_of(oid: u32, b: &[u8]) -> std::result::Result<String, String> {
                 let t =
                     DateTime::from_timestamp((days as i64 + PG_EPOCH_DAYS_FROM_UNIX) * 86_400, 0)
                         .ok_or("date out of range")?;
-                with_era(t.naive_utc(), "%m-%d")
+                with_era(t.naive_utc(), "%m-%d", "")
             }
         }
         17 => {
@@ -626,15 +636,15 @@ pub fn sql_text_of(oid: u32, b: &[u8]) -> std::result::Result<String, String> {
     })
 }
 
-/// `YYYY-<rest>`, with PostgreSQL's ` BC` for years before 1.
-fn with_era(t: chrono::NaiveDateTime, rest: &str) -> String {
+/// `YYYY-<rest><zone>`, with PostgreSQL's ` BC` after it for years before 1.
+fn with_era(t: chrono::NaiveDateTime, rest: &str, zone: &str) -> String {
     use chrono::Datelike;
     let year = t.year();
     let body = t.format(rest);
     if year <= 0 {
-        format!("{:04}-{body} BC", 1 - year)
+        format!("{:04}-{body}{zone} BC", 1 - year)
     } else {
-        format!("{year:04}-{body}")
+        format!("{year:04}-{body}{zone}")
     }
 }
 
@@ -1665,6 +1675,104 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.code(), "ERR_ADMIN_PG_INVALID_ARGUMENT");
         assert!(e.to_string().contains("teamId"));
+    }
+
+    #[test]
+    fn text_results_read_like_binary_ones() {
+        let t = parse_timestamp("2024-02-03T04:05:06.789Z").unwrap();
+        for s in [
+            "2024-02-03 04:05:06.789+00",
+            "2024-02-03 06:05:06.789+02",
+            "2024-02-03 04:05:06.789+00:00",
+        ] {
+            assert_eq!(
+                decode_text(&SqlType::Timestamptz, s),
+                Value::Timestamp(t),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            decode_text(&SqlType::Timestamptz, "infinity"),
+            Value::Text("infinity".into())
+        );
+        assert_eq!(
+            decode_text(&SqlType::Float4, "1.1"),
+            Value::Float(1.1f32 as f64)
+        );
+        assert_eq!(
+            decode_text(&SqlType::Bytea, "\\x00ff"),
+            Value::Bytes(vec![0, 255])
+        );
+        assert_eq!(
+            decode_text(
+                &SqlType::Array(Box::new(SqlType::Text)),
+                r#"{a,"b c","q\"d",NULL,"NULL"}"#
+            ),
+            Value::Array(vec![
+                Value::Text("a".into()),
+                Value::Text("b c".into()),
+                Value::Text("q\"d".into()),
+                Value::Null,
+                Value::Text("NULL".into()),
+            ])
+        );
+        assert_eq!(
+            decode_text(&SqlType::Array(Box::new(SqlType::Int4)), "{{1,2},{3,NULL}}"),
+            Value::Array(vec![
+                Value::Array(vec![Value::Int(1), Value::Int(2)]),
+                Value::Array(vec![Value::Int(3), Value::Null]),
+            ])
+        );
+        assert_eq!(
+            decode_text(&SqlType::Array(Box::new(SqlType::Int4)), "[0:1]={5,6}"),
+            Value::Array(vec![Value::Int(5), Value::Int(6)])
+        );
+    }
+
+    #[test]
+    fn binary_values_print_as_postgres_reads_them() {
+        let lit = |ty: &SqlType, p: Param| {
+            let b = encode(&p, ty, JsonStrings::AsDocument, "$1").unwrap();
+            sql_literal(ty.oid(), ty.oid(), b.into_bytes().as_deref()).unwrap()
+        };
+        assert_eq!(lit(&SqlType::Int4, Param::Number(-7.0)), "('-7'::int4)");
+        assert_eq!(
+            lit(&SqlType::Numeric, Param::Text("-12.50".into())),
+            "('-12.50'::numeric)"
+        );
+        assert_eq!(
+            lit(&SqlType::Float8, Param::Text("NaN".into())),
+            "('NaN'::float8)"
+        );
+        assert_eq!(
+            lit(&SqlType::Bytea, Param::Bytes(vec![0, 255])),
+            "(E'\\\\x00ff'::bytea)"
+        );
+        assert_eq!(
+            lit(&SqlType::Date, Param::Text("2024-02-29".into())),
+            "('2024-02-29'::date)"
+        );
+        assert_eq!(
+            lit(&SqlType::Interval, Param::Text("1 day 02:03:04".into())),
+            "('1 day 02:03:04'::interval)"
+        );
+        assert_eq!(
+            lit(
+                &SqlType::Array(Box::new(SqlType::Int4)),
+                Param::Array(vec![Param::Number(1.0), Param::Null])
+            ),
+            "('{\"1\",NULL}'::int4[])"
+        );
+        assert_eq!(sql_literal(25, 705, Some(b"x")).unwrap(), "('x')");
+        assert_eq!(sql_literal(16, 16, None).unwrap(), "(NULL::bool)");
+        // Years before 1 are written the way PostgreSQL reads them.
+        let micros = (-63_200_000_000i64 - 946_684_800) * 1_000_000;
+        let bc = sql_text_of(1184, &micros.to_be_bytes()).unwrap();
+        assert!(bc.ends_with("+00 BC"), "{bc}");
+        assert_eq!(
+            decode_text(&SqlType::Timestamptz, &bc.replace(".000000", "")),
+            decode_binary(&SqlType::Timestamptz, &micros.to_be_bytes()).unwrap()
+        );
     }
 
     #[test]
