@@ -134,6 +134,19 @@ describe('pgbouncer: true through PgBouncer (pool_mode = transaction)', () => {
     expect(await s.db.any('select 1 as a; select 2 as a')).toEqual(await direct.db.any('select 1 as a; select 2 as a'));
   });
 
+  it("raw db: '$1' inside a string is text, also where standard_conforming_strings = off makes \\' an escape", async () => {
+    const sql = "select 'it\\'s $1' as a, $1::int as b";
+    const run = (db: PostgresAdminStorage['db']) =>
+      db.tx(async (t) => {
+        await t.none('set local standard_conforming_strings = off');
+        return t.one(sql, [5]);
+      });
+    expect(await run(s.db)).toEqual({ a: "it's $1", b: 5 });
+    expect(await run(s.db)).toEqual(await run(direct.db));
+    // With the setting on (the default) PostgreSQL reads the same text differently: a syntax error.
+    expect((await rejection(s.db.one(sql, [5]))).pgCode).toBe('42601');
+  });
+
   it('tx: one server connection for the whole callback; commit and rollback', async () => {
     const T = `"${s.schemaName}".txs`;
     await s.db.none(`create table ${T} (v text)`);
@@ -194,6 +207,9 @@ describe('pgbouncer: true through PgBouncer (pool_mode = transaction)', () => {
     expect((await rejection(slow.db.one('select pg_sleep(3)'))).code).toBe('ERR_ADMIN_PG_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(2500);
     expect(await slow.db.tx(async (t) => (await t.one("select current_setting('statement_timeout') as t")).t)).toBe('250ms');
+    // Statements that refuse a transaction block still run (without the timeout).
+    await slow.db.none(`create table "${s.schemaName}".vac (n int)`);
+    await expect(slow.db.none(`vacuum "${s.schemaName}".vac`)).resolves.toBeNull();
   });
 });
 

@@ -157,7 +157,11 @@ async fn run_inline(
     params: &[Param],
     command: String,
 ) -> Result<RawResult> {
-    let scan = sqltext::scan(sql);
+    let mut scan = sqltext::scan(sql);
+    if scan.plain_backslash && !standard_strings(conn).await? {
+        // Where strings end depends on the server's setting: read them as it will.
+        scan = sqltext::scan_with(sql, false);
+    }
     let sql_str = || AssertSqlSafe(sql.to_string()).into_sql_str();
     if scan.multiple {
         if params.is_empty() {
@@ -210,6 +214,17 @@ async fn run_inline(
     run_simple(conn, text, command, ctx.inline_prefix()).await
 }
 
+/// The server's `standard_conforming_strings` now (asked only for texts whose plain strings
+/// hold a backslash; it may be changed per transaction).
+async fn standard_strings(conn: &mut PgConnection) -> Result<bool> {
+    let row = (&mut *conn)
+        .fetch_one(sqlx::raw_sql(
+            "SELECT current_setting('standard_conforming_strings')",
+        ))
+        .await?;
+    Ok(sqlx::Row::try_get::<String, _>(&row, 0)? != "off")
+}
+
 /// The parameter types PostgreSQL infers for a statement, without leaving a prepared statement
 /// behind: `PREPARE` under a name used once, read `pg_prepared_statements`, `DEALLOCATE`, all
 /// in one flight (one statement text only: `body` has been checked by `sqltext::scan`).
@@ -248,10 +263,22 @@ async fn run_simple(
     command: String,
     prefix: Option<&str>,
 ) -> Result<RawResult> {
-    let sql = match prefix {
-        Some(p) => AssertSqlSafe(format!("{p}{}", sql.as_str())).into_sql_str(),
-        None => sql,
+    let Some(p) = prefix else {
+        return run_text(conn, sql, command).await;
     };
+    let prefixed = AssertSqlSafe(format!("{p}{}", sql.as_str())).into_sql_str();
+    match run_text(conn, prefixed, command.clone()).await {
+        // VACUUM, CREATE INDEX CONCURRENTLY…: not in the transaction block `SET LOCAL`
+        // makes; such a statement runs without the timeout.
+        Err(e) if e.pg().and_then(|p| p.code.as_deref()) == Some("25001") => {
+            run_text(conn, sql, command).await
+        }
+        other => other,
+    }
+}
+
+/// One simple-protocol text, every result set decoded.
+async fn run_text(conn: &mut PgConnection, sql: SqlStr, command: String) -> Result<RawResult> {
     let mut stream = (&mut *conn).fetch_many(sqlx::raw_sql(sql));
     let mut rows = Vec::new();
     let mut affected = 0;

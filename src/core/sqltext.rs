@@ -20,6 +20,9 @@ pub struct Scan {
     pub body_end: usize,
     /// A quote or comment is left open at the end of the text.
     pub unterminated: bool,
+    /// A plain `'…'` string holds a backslash: it ends elsewhere if the server runs with
+    /// `standard_conforming_strings = off` (then scan again with `scan_with(sql, false)`).
+    pub plain_backslash: bool,
 }
 
 fn is_ident(b: u8) -> bool {
@@ -30,8 +33,14 @@ fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
 }
 
-/// Scan `sql` (see the module comment).
+/// Scan `sql` (see the module comment), with `standard_conforming_strings = on`.
 pub fn scan(sql: &str) -> Scan {
+    scan_with(sql, true)
+}
+
+/// Scan `sql`; `standard_strings = false` reads a backslash in a plain `'…'` string as an
+/// escape, as a server with `standard_conforming_strings = off` does.
+pub fn scan_with(sql: &str, standard_strings: bool) -> Scan {
     let b = sql.as_bytes();
     let n = b.len();
     let mut out = Scan::default();
@@ -89,11 +98,15 @@ pub fn scan(sql: &str) -> Scan {
             }
             b'\'' => {
                 // E'…' / e'…': backslash escapes (the E is the previous byte, not part of a word).
-                let escapes =
+                let escape_string =
                     i > 0 && matches!(b[i - 1], b'E' | b'e') && !(i > 1 && is_ident(b[i - 2]));
+                let escapes = escape_string || !standard_strings;
                 i += 1;
                 let mut closed = false;
                 while i < n {
+                    if b[i] == b'\\' && !escape_string {
+                        out.plain_backslash = true;
+                    }
                     if escapes && b[i] == b'\\' {
                         i += 2;
                     } else if b[i] == b'\'' {
@@ -239,6 +252,17 @@ mod tests {
         assert_eq!(&"SELECT 1 ; -- x\n"[..s.body_end], "SELECT 1");
         let s = scan("SELECT 1 -- x");
         assert_eq!(s.body_end, 8);
+    }
+
+    #[test]
+    fn backslashes_in_plain_strings_follow_the_server_setting() {
+        let sql = r"SELECT 'it\'s $1', $2";
+        let on = scan(sql);
+        assert!(on.plain_backslash);
+        assert_eq!(on.markers.iter().map(|m| m.2).collect::<Vec<_>>(), vec![1]);
+        let off = scan_with(sql, false);
+        assert_eq!(off.markers.iter().map(|m| m.2).collect::<Vec<_>>(), vec![2]);
+        assert!(!scan(r"SELECT E'a\'b', $1").plain_backslash);
     }
 
     #[test]

@@ -105,6 +105,13 @@ impl Stmt {
         }
         let sql = self.sql.as_str();
         let scan = sqltext::scan(sql);
+        if scan.plain_backslash {
+            // Where such a string ends depends on standard_conforming_strings: core SQL
+            // writes E'…' instead (raw SQL from JS is handled in raw.rs).
+            return Err(sqlx::Error::Encode(
+                "a plain string literal in the statement holds a backslash: write E'…'".into(),
+            ));
+        }
         if scan.max_param != values.len() {
             return Err(sqlx::Error::Encode(
                 format!(
