@@ -12,7 +12,8 @@
 //! connection another backend and the first the same one; a transaction pooler hands the idle
 //! server connection to the next client (PgBouncer reuses the most recent one) or moves us to
 //! another. If so, every call of that storage rejects with `ERR_ADMIN_PG_CONFIG` naming the fix.
-//! A probe that cannot finish (no second connection, 5 s) concludes nothing.
+//! A probe that cannot finish (no second connection; 5 s or half of connectionTimeoutMillis)
+//! concludes nothing.
 
 use std::time::Duration;
 
@@ -25,13 +26,17 @@ use super::error::{StoreError, POOLER_HINT};
 /// The verdict of the probe, shared by the pool's connections.
 pub struct PoolerGuard {
     opts: PgConnectOptions,
+    /// How long the probe may take (it delays the storage's first connection).
+    limit: Duration,
     verdict: OnceCell<bool>,
 }
 
 impl PoolerGuard {
-    pub fn new(opts: PgConnectOptions) -> PoolerGuard {
+    /// `connection_timeout`: the storage's; the probe takes at most half of it (and 5 s).
+    pub fn new(opts: PgConnectOptions, connection_timeout: Duration) -> PoolerGuard {
         PoolerGuard {
             opts,
+            limit: (connection_timeout / 2).min(Duration::from_secs(5)),
             verdict: OnceCell::new(),
         }
     }
@@ -40,7 +45,7 @@ impl PoolerGuard {
     pub async fn check(&self, conn: &mut PgConnection) {
         self.verdict
             .get_or_init(|| async {
-                tokio::time::timeout(Duration::from_secs(5), probe(conn, &self.opts))
+                tokio::time::timeout(self.limit, probe(conn, &self.opts))
                     .await
                     .ok()
                     .and_then(Result::ok)

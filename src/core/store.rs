@@ -149,7 +149,8 @@ impl Store {
             .connect_options()?
             .statement_cache_capacity(if cfg.pgbouncer { 0 } else { 512 });
         // Default mode: make sure no transaction pooler is in the way (see `pooler.rs`).
-        let pooler = (!cfg.pgbouncer).then(|| Arc::new(PoolerGuard::new(opts.clone())));
+        let pooler = (!cfg.pgbouncer)
+            .then(|| Arc::new(PoolerGuard::new(opts.clone(), cfg.connection_timeout)));
         let mut pool_options = PgPoolOptions::new();
         if let Some(guard) = pooler.clone() {
             pool_options = pool_options.after_connect(move |conn, _| {
