@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresAdminStorage } from '../index.js';
 // @ts-ignore -- plain .mjs shared with the global setup and CI; typed just below
 import { startPgBouncer as startUntyped } from '../scripts/pgbouncer.mjs';
-import { cleanupStorages, createStorage, databaseUrl, rejection } from './helpers';
+import { cleanupStorages, createStorage, databaseUrl, native, rejection, thrown } from './helpers';
 
 type Bouncer = { url: string; port: number; stop: () => Promise<void>; log: () => string };
 const startPgBouncer: (
@@ -210,6 +210,27 @@ describe('pgbouncer: true through PgBouncer (pool_mode = transaction)', () => {
     // Statements that refuse a transaction block still run (without the timeout).
     await slow.db.none(`create table "${s.schemaName}".vac (n int)`);
     await expect(slow.db.none(`vacuum "${s.schemaName}".vac`)).resolves.toBeNull();
+  });
+});
+
+describe('the option', () => {
+  it('must be a boolean (ERR_ADMIN_PG_CONFIG naming it)', () => {
+    const err = thrown(() => createStorage({ connectionString: bouncer.url, pgbouncer: 'yes' }));
+    expect(err.code).toBe('ERR_ADMIN_PG_CONFIG');
+    expect(err.message).toMatch(/pgbouncer must be a boolean/);
+  });
+
+  it('a domain object built from { pool, pgbouncer: true } (a pg.Pool pointed at PgBouncer) works through it', async () => {
+    const s = createStorage({ connectionString: bouncer.url, pgbouncer: true });
+    await s.init();
+    const pool = new pg.Pool({ connectionString: bouncer.url, max: 2 });
+    try {
+      const users = new (native().UsersPG)({ pool, schemaName: s.schemaName, pgbouncer: true });
+      const u = await users.createUser({ email: email('pool') });
+      expect((await users.getUserById(u.id))?.email).toBe(u.email);
+    } finally {
+      await pool.end();
+    }
   });
 });
 
