@@ -18,6 +18,33 @@ export function databaseUrl(): string {
   return inject('databaseUrl');
 }
 
+/**
+ * URL storages connect to: PgBouncer (transaction pooling) in front of the test database when
+ * the suite runs with ADMIN_PG_TEST_PGBOUNCER=1, else the database itself.
+ */
+export function storageUrl(): string {
+  return inject('storageUrl');
+}
+
+/** Whether this run goes through PgBouncer (ADMIN_PG_TEST_PGBOUNCER=1); storages then get `pgbouncer: true`. */
+export function viaPgBouncer(): boolean {
+  return inject('pgbouncer');
+}
+
+/** PgBouncer's `SHOW CLIENTS` (its admin console; only when `viaPgBouncer()`). */
+export async function pgBouncerClients(): Promise<Record<string, any>[]> {
+  const url = new URL(storageUrl());
+  url.pathname = '/pgbouncer';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    // The admin console speaks the simple query protocol only: no parameters.
+    return (await client.query('SHOW CLIENTS')).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 let schemaCounter = 0;
 /** A fresh lowercase SQL identifier, unique per call (and per process), e.g. `t_4f2a_1_9c0e11ab`. */
 export function randomSchema(prefix = 't'): string {
@@ -58,14 +85,16 @@ const created: { storage: PostgresAdminStorage; schemaName: string }[] = [];
 
 /**
  * A storage on the test database in a fresh random schema (not yet `init()`ed). `opts` override
- * anything; given `pool` or `host`, no `connectionString` is added. Call `cleanupStorages()` in
- * `afterAll`.
+ * anything; given `pool` or `host`, no `connectionString` is added. With ADMIN_PG_TEST_PGBOUNCER=1
+ * it connects through PgBouncer with `pgbouncer: true` (unless `opts` say otherwise). Call
+ * `cleanupStorages()` in `afterAll`.
  */
 export function createStorage(opts: Record<string, unknown> = {}): PostgresAdminStorage {
   const Storage = loadStorageClass();
   const schemaName = (opts.schemaName as string | undefined) ?? randomSchema();
-  const connection = 'pool' in opts || 'host' in opts ? {} : { connectionString: databaseUrl() };
-  const storage = new Storage({ ...connection, schemaName, ...opts } as StorageConfig);
+  const connection = 'pool' in opts || 'host' in opts ? {} : { connectionString: storageUrl() };
+  const mode = viaPgBouncer() ? { pgbouncer: true } : {};
+  const storage = new Storage({ ...connection, ...mode, schemaName, ...opts } as StorageConfig);
   created.push({ storage, schemaName });
   return storage;
 }

@@ -3,7 +3,16 @@
 // on its own (with or without close()).
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupStorages, createStorage, randomSchema, rejection, runNodeWithin, sideQuery } from './helpers';
+import {
+  cleanupStorages,
+  createStorage,
+  pgBouncerClients,
+  randomSchema,
+  rejection,
+  runNodeWithin,
+  sideQuery,
+  viaPgBouncer,
+} from './helpers';
 
 afterAll(cleanupStorages);
 
@@ -68,8 +77,12 @@ describe('close()', () => {
     const app = `admin-pg-close-${Date.now()}`;
     const s = createStorage({ applicationName: app });
     await Promise.all([s.db.one('select pg_sleep(0.05)'), s.db.one('select pg_sleep(0.05)')]);
+    // Through PgBouncer our connections end at PgBouncer (its server connections are its own
+    // pool and outlive any client): count our clients on its admin console instead.
     const open = async () =>
-      Number((await sideQuery('select count(*) as n from pg_stat_activity where application_name = $1', [app]))[0].n);
+      viaPgBouncer()
+        ? (await pgBouncerClients()).filter((c) => c.application_name === app).length
+        : Number((await sideQuery('select count(*) as n from pg_stat_activity where application_name = $1', [app]))[0].n);
     expect(await open()).toBeGreaterThan(0);
     await s.close();
     let n = await open();

@@ -104,13 +104,14 @@ export async function storageSection(): Promise<void> {
     connectionTimeoutMillis: 5_000,
     statementTimeoutMillis: 10_000,
     applicationName: 'app',
+    pgbouncer: false,
   };
   const ssl: SslOptions = { rejectUnauthorized: true, ca: 'pem', cert: Buffer.from('pem'), key: 'pem' };
   const byUrl: ConnectionStringConfig = { ...base, connectionString: 'postgres://localhost/db', ssl: true };
   const byHost: HostConfig = { host: 'localhost', port: 5432, database: 'db', user: 'u', password: 'p', ssl };
   const minimalHost: HostConfig = { host: 'localhost', database: 'db' };
   const pool = new pg.Pool();
-  const byPool: PoolInstanceConfig = { pool, schemaName: 'x' };
+  const byPool: PoolInstanceConfig = { pool, schemaName: 'x', pgbouncer: true };
   const configs: PostgresAdminStorageConfig[] = [byUrl, byHost, minimalHost, byPool];
 
   const storage = new PostgresAdminStorage(configs[0]);

@@ -86,6 +86,12 @@ export interface PostgresAdminBaseConfig {
   statementTimeoutMillis?: number
   applicationName?: string
   /**
+   * The connection goes through a transaction-pooling proxy (PgBouncer `pool_mode =
+   * transaction`, Supabase's or Neon's pooler): no named prepared statements, no session
+   * state, one message flight per statement (values sent inline as typed literals).
+   */
+  pgbouncer?: boolean
+  /**
    * Hot standbys of the primary that serve read-only calls (get*, list*, find*, count,
    * permission checks, queue position/length), round robin. Writes, transactions and
    * `dequeue*` always go to the primary; so do raw `db` calls. A replica that is down or
@@ -156,6 +162,8 @@ export interface PgDomainConfig {
   pool?: import('pg').Pool
   schemaName?: string
   skipDefaultIndexes?: boolean
+  /** See `PostgresAdminBaseConfig.pgbouncer` (with `pool`). */
+  pgbouncer?: boolean
 }
 
 /** `{ page, perPage }` of the flat list methods (defaults 1 and 20). */

@@ -449,8 +449,9 @@ pub async fn reclaim_stale(
             "maxAttempts must be a positive integer, got {max_attempts}"
         )));
     }
-    let (requeued, failed): (i64, i64) = sqlx::query_as(ctx.sql(
-        "WITH stale AS ( \
+    let row = ctx
+        .query(
+            "WITH stale AS ( \
            SELECT id, attempts >= $1 AS give_up FROM {s}.admin_builds \
            WHERE status = 'building' AND lease_expires_at < now() \
            FOR UPDATE SKIP LOCKED \
@@ -469,11 +470,12 @@ pub async fn reclaim_stale(
            RETURNING stale.give_up \
          ) \
          SELECT count(*) FILTER (WHERE NOT give_up), count(*) FILTER (WHERE give_up) FROM done",
-    ))
-    .persistent(ctx.persistent)
-    .bind(max_attempts)
-    .fetch_one(&mut *conn)
-    .await?;
+        )
+        .bind(max_attempts)
+        .fetch_one(&mut *conn)
+        .await?;
+    let requeued: i64 = sqlx::Row::try_get(&row, 0)?;
+    let failed: i64 = sqlx::Row::try_get(&row, 1)?;
     Ok(Reclaimed { requeued, failed })
 }
 
@@ -495,8 +497,9 @@ pub async fn queue_position(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Res
     let Some(id) = parse_id(id) else {
         return Ok(-1);
     };
-    let position: Option<i64> = sqlx::query_scalar(ctx.sql(
-        "SELECT CASE WHEN t.status <> 'queued' THEN -1 ELSE 1 + ( \
+    let position: Option<i64> = ctx
+        .query(
+            "SELECT CASE WHEN t.status <> 'queued' THEN -1 ELSE 1 + ( \
            SELECT count(*) FROM {s}.admin_builds q \
            WHERE q.status = 'queued' AND ( \
              (q.queued_at, q.id) < (t.queued_at, t.id) \
@@ -504,22 +507,19 @@ pub async fn queue_position(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Res
            ) \
          ) END \
          FROM {s}.admin_builds t WHERE t.id = $1",
-    ))
-    .persistent(ctx.persistent)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
+        )
+        .bind(id)
+        .fetch_optional_scalar(&mut *conn)
+        .await?;
     Ok(position.unwrap_or(-1))
 }
 
 /// How many builds are queued.
 pub async fn queue_length(ctx: &Ctx, conn: &mut PgConnection) -> Result<i64> {
-    let n: i64 = sqlx::query_scalar(
-        ctx.sql("SELECT count(*) FROM {s}.admin_builds WHERE status = 'queued'"),
-    )
-    .persistent(ctx.persistent)
-    .fetch_one(&mut *conn)
-    .await?;
+    let n: i64 = ctx
+        .query("SELECT count(*) FROM {s}.admin_builds WHERE status = 'queued'")
+        .fetch_scalar(&mut *conn)
+        .await?;
     Ok(n)
 }
 

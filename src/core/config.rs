@@ -97,6 +97,9 @@ pub struct StorageConfig {
     pub read_your_writes: bool,
     /// A replica further behind the primary than this is skipped.
     pub max_replica_lag: Duration,
+    /// Behind a transaction-pooling proxy (PgBouncer, Supabase's or Neon's pooler): no named
+    /// prepared statements, no session state, no startup options the proxy would refuse.
+    pub pgbouncer: bool,
 }
 
 /// The default schema name, as in the seed.
@@ -119,6 +122,7 @@ impl StorageConfig {
             connection_timeout: Duration::from_millis(30_000),
             statement_timeout: None,
             application_name: None,
+            pgbouncer: false,
             read_replicas: Vec::new(),
             read_your_writes: false,
             max_replica_lag: Duration::from_millis(DEFAULT_MAX_REPLICA_LAG_MS),
@@ -299,7 +303,12 @@ impl StorageConfig {
         if let Some(name) = &self.application_name {
             opts = opts.application_name(name);
         }
-        if let Some(t) = self.statement_timeout {
+        if self.pgbouncer {
+            // PgBouncer refuses startup parameters it does not know (`extra_float_digits`,
+            // `options`): send none. Floats need no extra digits (PostgreSQL 12+ prints the
+            // shortest exact text), and statement_timeout is set per statement (`Ctx`).
+            opts = opts.extra_float_digits(None);
+        } else if let Some(t) = self.statement_timeout {
             opts = opts.options([("statement_timeout", t.as_millis().to_string())]);
         }
         Ok(opts)

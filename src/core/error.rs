@@ -165,6 +165,26 @@ impl StoreError {
     }
 }
 
+/// Appended to errors that mean "a transaction-pooling proxy is in the way".
+pub const POOLER_HINT: &str = ": the connection goes through a transaction-pooling proxy \
+     (PgBouncer, Supabase's or Neon's pooler), which does not keep prepared statements or \
+     startup options: set `pgbouncer: true` in the storage config";
+
+/// A prepared statement of ours missing or already present on the server: our connection's
+/// statements are on another server connection, which only a pooling proxy does.
+fn lost_prepared_statement(code: &str, message: &str) -> bool {
+    match code {
+        // invalid_sql_statement_name
+        "26000" => {
+            message.starts_with("prepared statement \"sqlx_s_")
+                || message.starts_with("unnamed prepared statement does not exist")
+        }
+        // duplicate_prepared_statement
+        "42P05" => message.starts_with("prepared statement \"sqlx_s_"),
+        _ => false,
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         use sqlx::Error as E;
@@ -188,6 +208,18 @@ impl From<sqlx::Error> for StoreError {
                 let pg = Box::new(pg);
                 let message = db.message().to_string();
                 let code = pg.code.clone().unwrap_or_default();
+                if lost_prepared_statement(&code, &message) {
+                    return StoreError::Config(format!(
+                        "PostgresAdminStorage: the server lost a prepared statement ({message}){POOLER_HINT}"
+                    ));
+                }
+                if message.starts_with("unsupported startup parameter") {
+                    // PgBouncer refusing sqlx's startup parameters (a connection error).
+                    return StoreError::Connection {
+                        message: format!("{message}{POOLER_HINT}"),
+                        pg,
+                    };
+                }
                 match code.as_str() {
                     "23505" => StoreError::UniqueViolation { message, pg },
                     "23503" => StoreError::ForeignKeyViolation { message, pg },
@@ -293,6 +325,27 @@ mod tests {
         }
         let other = StoreError::query("x").or_not_initialized("s1");
         assert_eq!(other.code(), "ERR_ADMIN_PG_QUERY");
+    }
+
+    #[test]
+    fn pooler_symptoms_name_the_fix() {
+        assert!(lost_prepared_statement(
+            "26000",
+            "prepared statement \"sqlx_s_3\" does not exist"
+        ));
+        assert!(lost_prepared_statement(
+            "42P05",
+            "prepared statement \"sqlx_s_1\" already exists"
+        ));
+        assert!(lost_prepared_statement(
+            "26000",
+            "unnamed prepared statement does not exist"
+        ));
+        // The user's own EXECUTE of a missing statement is just a query error.
+        assert!(!lost_prepared_statement(
+            "26000",
+            "prepared statement \"mine\" does not exist"
+        ));
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! from `tables.rs`; every value is a bound parameter.
 
 use sqlx::postgres::PgConnection;
-use sqlx::Arguments as _;
 
 use super::error::{Result, StoreError};
 use super::store::Ctx;
@@ -146,15 +145,6 @@ pub fn columns_of(
     Ok(out)
 }
 
-fn args_of(binds: impl IntoIterator<Item = Bound>) -> Result<sqlx::postgres::PgArguments> {
-    let mut args = sqlx::postgres::PgArguments::default();
-    for b in binds {
-        args.add(b)
-            .map_err(|e| StoreError::invalid(format!("cannot bind value: {e}")))?;
-    }
-    Ok(args)
-}
-
 /// INSERT one row, RETURNING it.
 pub async fn insert(
     ctx: &Ctx,
@@ -178,9 +168,9 @@ pub async fn insert(
             marks.join(", ")
         )
     };
-    let args = args_of(cols.into_iter().map(|(_, b)| b))?;
-    let row = sqlx::query_with(ctx.dynamic(sql), args)
-        .persistent(ctx.persistent)
+    let row = ctx
+        .query_dynamic(sql)
+        .bind_all(cols.into_iter().map(|(_, b)| b))
         .fetch_one(&mut *conn)
         .await?;
     decode_one(&row, Naming::Camel)
@@ -243,9 +233,9 @@ pub async fn batch_insert(
             .iter()
             .zip(arrays)
             .map(|(c, items)| Bound::array(&sql_type(c), items));
-        let args = args_of(binds)?;
-        let rows = sqlx::query_with(ctx.dynamic(sql), args)
-            .persistent(ctx.persistent)
+        let rows = ctx
+            .query_dynamic(sql)
+            .bind_all(binds)
             .fetch_all(&mut *conn)
             .await?;
         return decode_rows(&rows, Naming::Camel);
@@ -277,8 +267,10 @@ pub async fn batch_insert(
             tuples.join(", ")
         );
         // One-off shapes: don't fill the per-connection statement cache with them.
-        let rows = sqlx::query_with(ctx.dynamic(sql), args_of(binds)?)
+        let rows = ctx
+            .query_dynamic(sql)
             .persistent(false)
+            .bind_all(binds)
             .fetch_all(&mut *conn)
             .await?;
         out.extend(decode_rows(&rows, Naming::Camel)?);
@@ -330,11 +322,10 @@ pub async fn update(
         sets.join(", "),
         cols.len() + 1
     );
-    let mut args = args_of(cols.into_iter().map(|(_, b)| b))?;
-    args.add(uuid)
-        .map_err(|e| StoreError::invalid(e.to_string()))?;
-    let row = sqlx::query_with(ctx.dynamic(sql), args)
-        .persistent(ctx.persistent)
+    let row = ctx
+        .query_dynamic(sql)
+        .bind_all(cols.into_iter().map(|(_, b)| b))
+        .bind(uuid)
         .fetch_optional(&mut *conn)
         .await?;
     row.map(|r| decode_one(&r, Naming::Camel)).transpose()
@@ -351,8 +342,8 @@ pub async fn delete(
         return Ok(false);
     };
     let sql = format!("DELETE FROM {} WHERE id = $1", ctx.table(table.name));
-    let res = sqlx::query(ctx.dynamic(sql))
-        .persistent(ctx.persistent)
+    let res = ctx
+        .query_dynamic(sql)
         .bind(uuid)
         .execute(&mut *conn)
         .await?;
@@ -370,8 +361,8 @@ pub async fn find_by_id(
         return Ok(None);
     };
     let sql = format!("SELECT * FROM {} WHERE id = $1", ctx.table(table.name));
-    let row = sqlx::query(ctx.dynamic(sql))
-        .persistent(ctx.persistent)
+    let row = ctx
+        .query_dynamic(sql)
         .bind(uuid)
         .fetch_optional(&mut *conn)
         .await?;
@@ -511,8 +502,9 @@ pub async fn find_by(
         binds.push(Bound::int8(offset));
         sql.push_str(&format!(" OFFSET ${}", binds.len()));
     }
-    let rows = sqlx::query_with(ctx.dynamic(sql), args_of(binds)?)
-        .persistent(ctx.persistent)
+    let rows = ctx
+        .query_dynamic(sql)
+        .bind_all(binds)
         .fetch_all(&mut *conn)
         .await?;
     decode_rows(&rows, Naming::Camel)
@@ -528,9 +520,10 @@ pub async fn count(
     let mut binds = Vec::new();
     let mut sql = format!("SELECT count(*) FROM {}", ctx.table(table.name));
     sql.push_str(&where_clause(table, conditions, &mut binds)?);
-    let n: i64 = sqlx::query_scalar_with(ctx.dynamic(sql), args_of(binds)?)
-        .persistent(ctx.persistent)
-        .fetch_one(&mut *conn)
+    let n: i64 = ctx
+        .query_dynamic(sql)
+        .bind_all(binds)
+        .fetch_scalar(&mut *conn)
         .await?;
     Ok(n)
 }

@@ -5,7 +5,7 @@
 
 use sha2::{Digest, Sha256};
 use sqlx::postgres::PgConnection;
-use sqlx::{AssertSqlSafe, Connection as _};
+use sqlx::{AssertSqlSafe, Connection as _, Row as _};
 
 use super::error::{Result, StoreError};
 use super::store::{Ctx, Store};
@@ -196,20 +196,21 @@ async fn up_to_date(ctx: &Ctx, conn: &mut PgConnection, indexes: &[IndexSpec]) -
          (SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2)) AS indexes",
         ctx.quoted, RECORD_TABLE
     );
-    let found: std::result::Result<(Vec<String>, i64), sqlx::Error> =
-        sqlx::query_as(ctx.dynamic(sql))
-            .persistent(ctx.persistent)
-            .bind(&ctx.schema)
-            .bind(&names)
-            .fetch_one(&mut *conn)
-            .await;
-    let (applied, present) = match found {
-        Ok(v) => v,
+    let found = ctx
+        .query_dynamic(sql)
+        .bind(&ctx.schema)
+        .bind(&names)
+        .fetch_one(&mut *conn)
+        .await;
+    let row = match found {
+        Ok(row) => row,
         Err(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some("42P01" | "3F000")) => {
             return Ok(false)
         }
         Err(e) => return Err(e.into()),
     };
+    let applied: Vec<String> = row.try_get(0)?;
+    let present: i64 = row.try_get(1)?;
     check_checksums(&applied)?;
     Ok(applied.len() == MIGRATIONS.len() && present as usize == names.len())
 }
@@ -249,7 +250,7 @@ async fn migrate_locked(
         )),
     };
     // Serialises every init of this schema, across processes; released at commit.
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('admin-pg-native:' || $1, 0))")
+    ctx.query("SELECT pg_advisory_xact_lock(hashtextextended('admin-pg-native:' || $1, 0))")
         .bind(&ctx.schema)
         .execute(&mut *tx)
         .await
@@ -266,13 +267,19 @@ async fn migrate_locked(
         .execute(&mut *tx)
         .await
         .map_err(|e| fail("schema", e.into()))?;
-    let applied: Vec<(i32, String)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT version, checksum FROM {}.{} ORDER BY version",
-        ctx.quoted, RECORD_TABLE
-    )))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(|e| fail("reading applied versions", e.into()))?;
+    let applied: Vec<(i32, String)> = ctx
+        .query_dynamic(format!(
+            "SELECT version, checksum FROM {}.{} ORDER BY version",
+            ctx.quoted, RECORD_TABLE
+        ))
+        .fetch_all(&mut *tx)
+        .await
+        .and_then(|rows| {
+            rows.iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect()
+        })
+        .map_err(|e: sqlx::Error| fail("reading applied versions", e.into()))?;
     check_checksums(
         &applied
             .iter()
@@ -283,9 +290,10 @@ async fn migrate_locked(
     let done: Vec<i32> = applied.iter().map(|(v, _)| *v).collect();
     if done.is_empty() {
         // A schema the TypeScript adapter created: its tables are our version 1.
-        let existing: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
+        let existing: Option<String> = ctx
+            .query("SELECT to_regclass($1)::text")
             .bind(format!("{}.admin_users", ctx.quoted))
-            .fetch_one(&mut *tx)
+            .fetch_scalar(&mut *tx)
             .await
             .map_err(|e| fail("detecting an existing schema", e.into()))?;
         // Version 1 is re-run on it (every statement is IF NOT EXISTS), which repairs a
@@ -298,10 +306,10 @@ async fn migrate_locked(
             .execute(&mut *tx)
             .await
             .map_err(|e| fail(&step, e.into()))?;
-        sqlx::query(AssertSqlSafe(format!(
+        ctx.query_dynamic(format!(
             "INSERT INTO {}.{} (version, name, checksum, adopted) VALUES ($1, $2, $3, $4)",
             ctx.quoted, RECORD_TABLE
-        )))
+        ))
         .bind(m.version)
         .bind(m.name)
         .bind(m.checksum())
@@ -340,17 +348,21 @@ async fn migrate_locked(
 pub async fn status(store: &Store) -> Result<(Vec<i32>, Vec<i32>)> {
     let ctx = &store.ctx;
     let mut conn = store.acquire().await?;
-    let exists: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
+    let exists: Option<String> = ctx
+        .query("SELECT to_regclass($1)::text")
         .bind(format!("{}.{}", ctx.quoted, RECORD_TABLE))
-        .fetch_one(&mut *conn)
+        .fetch_scalar(&mut *conn)
         .await?;
     let applied: Vec<i32> = if exists.is_some() {
-        sqlx::query_scalar(AssertSqlSafe(format!(
+        ctx.query_dynamic(format!(
             "SELECT version FROM {}.{} ORDER BY version",
             ctx.quoted, RECORD_TABLE
-        )))
+        ))
         .fetch_all(&mut *conn)
         .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<std::result::Result<_, _>>()?
     } else {
         Vec::new()
     };

@@ -9,9 +9,12 @@ use sqlx::{
     Arguments as _, AssertSqlSafe, Either, Executor as _, SqlSafeStr, SqlStr, Statement as _,
 };
 
-use super::error::{Result, StoreError};
+use super::error::{PgDetails, Result, StoreError};
+use super::sqltext;
 use super::store::Ctx;
-use super::value::{decode_rows, encode, type_of, JsonStrings, Naming, Param, Row, SqlType};
+use super::value::{
+    decode_rows, encode, sql_literal, type_of, JsonStrings, Naming, Param, Row, SqlType,
+};
 
 /// What a raw call returns: the rows, and how many rows the statement touched.
 #[derive(Debug, Default)]
@@ -42,6 +45,9 @@ pub async fn run(
         .unwrap_or("")
         .trim_start_matches('(')
         .to_ascii_uppercase();
+    if ctx.pgbouncer {
+        return run_inline(ctx, conn, sql, params, command).await;
+    }
     let sql_str = AssertSqlSafe(sql.to_string()).into_sql_str();
     let stmt = match conn.prepare_with(sql_str.clone(), &[]).await {
         Ok(s) => s,
@@ -52,7 +58,7 @@ pub async fn run(
                 && e.code().as_deref() == Some("42601")
                 && e.message().contains("multiple commands") =>
         {
-            return run_simple(conn, sql_str, command).await;
+            return run_simple(conn, sql_str, command, None).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -149,7 +155,137 @@ fn text_cast_wrapper(sql: &str, columns: &[PgColumn]) -> Option<String> {
     ))
 }
 
-async fn run_simple(conn: &mut PgConnection, sql: SqlStr, command: String) -> Result<RawResult> {
+/// PgBouncer mode: the same semantics in one simple-protocol flight, values inline as literals
+/// of the types the server infers for them (asked once per SQL text, see `describe`).
+async fn run_inline(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    sql: &str,
+    params: &[Param],
+    command: String,
+) -> Result<RawResult> {
+    let mut scan = sqltext::scan(sql);
+    if scan.plain_backslash && !standard_strings(conn).await? {
+        // Where strings end depends on the server's setting: read them as it will.
+        scan = sqltext::scan_with(sql, false);
+    }
+    let sql_str = || AssertSqlSafe(sql.to_string()).into_sql_str();
+    if scan.multiple {
+        if params.is_empty() {
+            return run_simple(conn, sql_str(), command, ctx.inline_prefix()).await;
+        }
+        return Err(StoreError::Query {
+            message: "cannot insert multiple commands into a prepared statement".into(),
+            pg: Box::new(PgDetails {
+                code: Some("42601".into()),
+                ..Default::default()
+            }),
+        });
+    }
+    if scan.max_param != params.len() {
+        return Err(StoreError::invalid(format!(
+            "the query has {} parameter(s) ($1…), but {} value(s) were given",
+            scan.max_param,
+            params.len()
+        )));
+    }
+    if params.is_empty() {
+        return run_simple(conn, sql_str(), command, ctx.inline_prefix()).await;
+    }
+    let types = match ctx.raw_types(sql) {
+        Some(t) => t,
+        None => {
+            let t = describe(conn, &sql[..scan.body_end]).await?;
+            ctx.remember_raw_types(sql, t.clone());
+            t
+        }
+    };
+    if types.len() != params.len() {
+        return Err(StoreError::invalid(format!(
+            "the query has {} parameter(s) ($1…), but {} value(s) were given",
+            types.len(),
+            params.len()
+        )));
+    }
+    let mut values = Vec::with_capacity(params.len());
+    for (i, (p, &oid)) in params.iter().zip(types.iter()).enumerate() {
+        let what = format!("${}", i + 1);
+        let ty = SqlType::from_oid(oid);
+        let bound = encode(p, &ty, JsonStrings::AsDocument, &what)?;
+        let bytes = bound.clone().into_bytes();
+        let literal = sql_literal(ty.oid(), oid, bytes.as_deref())
+            .map_err(|e| StoreError::invalid(format!("invalid value for {what}: {e}")))?;
+        values.push(literal);
+    }
+    let text = AssertSqlSafe(sqltext::inline(sql, &scan, &values)).into_sql_str();
+    run_simple(conn, text, command, ctx.inline_prefix()).await
+}
+
+/// The server's `standard_conforming_strings` now (asked only for texts whose plain strings
+/// hold a backslash; it may be changed per transaction).
+async fn standard_strings(conn: &mut PgConnection) -> Result<bool> {
+    let row = (&mut *conn)
+        .fetch_one(sqlx::raw_sql(
+            "SELECT current_setting('standard_conforming_strings')",
+        ))
+        .await?;
+    Ok(sqlx::Row::try_get::<String, _>(&row, 0)? != "off")
+}
+
+/// The parameter types PostgreSQL infers for a statement, without leaving a prepared statement
+/// behind: `PREPARE` under a name used once, read `pg_prepared_statements`, `DEALLOCATE`, all
+/// in one flight (one statement text only: `body` has been checked by `sqltext::scan`).
+async fn describe(conn: &mut PgConnection, body: &str) -> Result<std::sync::Arc<[u32]>> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let name = format!(
+        "admin_pg_describe_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let text = format!(
+        "PREPARE {name} AS {body}\n;\n\
+         SELECT coalesce(array_to_string(parameter_types::oid[], ','), '') \
+         FROM pg_prepared_statements WHERE name = '{name}';\n\
+         DEALLOCATE {name}"
+    );
+    let rows = (&mut *conn)
+        .fetch_all(sqlx::raw_sql(AssertSqlSafe(text)))
+        .await?;
+    let list: String = match rows.first() {
+        Some(r) => sqlx::Row::try_get(r, 0)?,
+        None => return Err(StoreError::query("could not describe the statement")),
+    };
+    list.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<u32>()
+                .map_err(|_| StoreError::query("could not describe the statement"))
+        })
+        .collect()
+}
+
+async fn run_simple(
+    conn: &mut PgConnection,
+    sql: SqlStr,
+    command: String,
+    prefix: Option<&str>,
+) -> Result<RawResult> {
+    let Some(p) = prefix else {
+        return run_text(conn, sql, command).await;
+    };
+    let prefixed = AssertSqlSafe(format!("{p}{}", sql.as_str())).into_sql_str();
+    match run_text(conn, prefixed, command.clone()).await {
+        // VACUUM, CREATE INDEX CONCURRENTLY…: not in the transaction block `SET LOCAL`
+        // makes; such a statement runs without the timeout.
+        Err(e) if e.pg().and_then(|p| p.code.as_deref()) == Some("25001") => {
+            run_text(conn, sql, command).await
+        }
+        other => other,
+    }
+}
+
+/// One simple-protocol text, every result set decoded.
+async fn run_text(conn: &mut PgConnection, sql: SqlStr, command: String) -> Result<RawResult> {
     let mut stream = (&mut *conn).fetch_many(sqlx::raw_sql(sql));
     let mut rows = Vec::new();
     let mut affected = 0;

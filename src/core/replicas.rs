@@ -159,7 +159,9 @@ pub struct ReadStats {
 
 impl Replica {
     fn new(cfg: &StorageConfig) -> Result<Replica> {
-        let options = cfg.connect_options()?.statement_cache_capacity(512);
+        let options = cfg
+            .connect_options()?
+            .statement_cache_capacity(if cfg.pgbouncer { 0 } else { 512 });
         let r = Replica {
             target: cfg.describe_target(),
             max_connections: cfg.max_connections,

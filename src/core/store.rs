@@ -4,10 +4,9 @@
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex as StdMutex, RwLock};
 
-use sqlx::postgres::{PgArguments, PgConnection, PgTransactionManager, Postgres};
-use sqlx::query::Query;
+use sqlx::postgres::{PgConnection, PgTransactionManager};
 use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 use sqlx_core::transaction::TransactionManager as _;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -16,8 +15,13 @@ use super::pool::{AcquireError, Pool, PoolSettings, PooledConn};
 
 use super::config::StorageConfig;
 use super::error::{Result, StoreError};
+use super::pooler::PoolerGuard;
 use super::queue_listener::QueueListener;
 use super::replicas::{Replica, ReplicaSet};
+use super::stmt::Stmt;
+
+/// How many raw SQL texts' parameter types a storage remembers (PgBouncer mode).
+const RAW_TYPES_CAPACITY: usize = 512;
 
 /// Per-storage SQL context: the schema, its quoted form, and prepared-statement policy.
 pub struct Ctx {
@@ -27,6 +31,14 @@ pub struct Ctx {
     pub quoted: String,
     /// Whether statements are cached as named prepared statements on each connection.
     pub persistent: bool,
+    /// PgBouncer (transaction pooling) mode: statements go out with their values inline,
+    /// one flight each, leaving nothing on the server (see `stmt.rs`).
+    pub pgbouncer: bool,
+    /// `SET LOCAL statement_timeout = …;` sent before each statement in PgBouncer mode (the
+    /// startup option that sets it otherwise is refused by PgBouncer).
+    inline_prefix: Option<String>,
+    /// Parameter types the server inferred for raw SQL texts (PgBouncer mode, `raw.rs`).
+    raw_types: StdMutex<HashMap<String, Arc<[u32]>>>,
     pub skip_default_indexes: bool,
     pub disable_init: bool,
     statements: AtomicU64,
@@ -39,7 +51,16 @@ impl Ctx {
         Ctx {
             schema: cfg.schema.clone(),
             quoted: format!("\"{}\"", cfg.schema),
-            persistent: true,
+            persistent: !cfg.pgbouncer,
+            pgbouncer: cfg.pgbouncer,
+            inline_prefix: match cfg.statement_timeout {
+                Some(t) if cfg.pgbouncer => Some(format!(
+                    "SET LOCAL statement_timeout = {};\n",
+                    t.as_millis()
+                )),
+                _ => None,
+            },
+            raw_types: StdMutex::new(HashMap::new()),
             skip_default_indexes: cfg.skip_default_indexes,
             disable_init: cfg.disable_init,
             statements: AtomicU64::new(0),
@@ -68,14 +89,33 @@ impl Ctx {
         AssertSqlSafe(sql).into_sql_str()
     }
 
-    /// `sqlx::query` over a template, with this storage's statement policy.
-    pub fn query(&self, template: &'static str) -> Query<'static, Postgres, PgArguments> {
-        sqlx::query(self.sql(template)).persistent(self.persistent)
+    /// A statement over a template, with this storage's statement policy (`stmt.rs`). Every
+    /// statement the core sends goes through here, `query_dynamic` or `raw.rs`.
+    pub fn query(&self, template: &'static str) -> Stmt {
+        Stmt::new(self, self.sql(template))
     }
 
-    /// `sqlx::query` over dynamic SQL.
-    pub fn query_dynamic(&self, sql: String) -> Query<'static, Postgres, PgArguments> {
-        sqlx::query(self.dynamic(sql)).persistent(self.persistent)
+    /// A statement over dynamic SQL.
+    pub fn query_dynamic(&self, sql: String) -> Stmt {
+        Stmt::new(self, self.dynamic(sql))
+    }
+
+    /// What PgBouncer mode sends before each statement, if anything.
+    pub fn inline_prefix(&self) -> Option<&str> {
+        self.inline_prefix.as_deref()
+    }
+
+    /// Cached server-inferred parameter types of a raw SQL text (PgBouncer mode).
+    pub fn raw_types(&self, sql: &str) -> Option<Arc<[u32]>> {
+        self.raw_types.lock().unwrap().get(sql).cloned()
+    }
+
+    pub fn remember_raw_types(&self, sql: &str, types: Arc<[u32]>) {
+        let mut cache = self.raw_types.lock().unwrap();
+        if cache.len() >= RAW_TYPES_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(sql.to_string(), types);
     }
 
     /// `schema.table` for a whitelisted table name.
@@ -99,6 +139,7 @@ pub struct Store {
     pub ctx: Arc<Ctx>,
     pool: Pool,
     pub replicas: ReplicaSet,
+    pooler: Option<Arc<PoolerGuard>>,
     closed: AtomicBool,
     initialized: AtomicBool,
     target: String,
@@ -110,7 +151,13 @@ impl Store {
     /// Build the pool lazily (no connection is made here). Must run inside a tokio runtime.
     pub fn connect(cfg: &StorageConfig) -> Result<Store> {
         cfg.validate()?;
-        let opts = cfg.connect_options()?.statement_cache_capacity(512);
+        // PgBouncer mode never prepares a named statement: no per-connection cache either.
+        let opts = cfg
+            .connect_options()?
+            .statement_cache_capacity(if cfg.pgbouncer { 0 } else { 512 });
+        // Default mode: make sure no transaction pooler is in the way (see `pooler.rs`).
+        let pooler = (!cfg.pgbouncer)
+            .then(|| Arc::new(PoolerGuard::new(opts.clone(), cfg.connection_timeout)));
         let listener = QueueListener::new(opts.clone(), &cfg.schema, cfg.connection_timeout);
         let pool = Pool::new(
             opts,
@@ -124,6 +171,7 @@ impl Store {
             ctx: Arc::new(Ctx::new(cfg)),
             replicas: ReplicaSet::new(cfg)?,
             pool,
+            pooler,
             closed: AtomicBool::new(false),
             initialized: AtomicBool::new(false),
             target: cfg.describe_target(),
@@ -183,7 +231,11 @@ impl Store {
     /// A connection from the pool.
     pub async fn acquire(&self) -> Result<PooledConn> {
         self.check_open()?;
+        if let Some(guard) = &self.pooler {
+            guard.start();
+        }
         match self.pool.acquire().await {
+            Ok(_) if self.pooler_detected() => Err(PoolerGuard::error()),
             Ok(c) => Ok(c),
             Err(e) => Err(self.acquire_error(e).await),
         }
@@ -211,6 +263,11 @@ impl Store {
             lease: Lease::Pooled(conn),
             routed: Some((self.clone(), None)),
         })
+    }
+
+    /// A transaction pooler answered a default-mode storage (`pooler.rs`).
+    fn pooler_detected(&self) -> bool {
+        self.pooler.as_ref().is_some_and(|g| g.detected())
     }
 
     /// Why a connection could not be had, as a coded error naming the server.

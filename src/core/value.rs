@@ -347,19 +347,356 @@ pub fn decode_text(ty: &SqlType, s: &str) -> Value {
             Ok(v) if (-MAX_SAFE_INT..=MAX_SAFE_INT).contains(&v) => Value::Int(v),
             _ => Value::Text(s.into()),
         },
-        T::Float4 | T::Float8 => s
+        // A float4 widened like its binary form is (`1.1` → 1.100000023841858).
+        T::Float4 => s
+            .parse::<f32>()
+            .map(|f| Value::Float(f as f64))
+            .unwrap_or_else(|_| Value::Text(s.into())),
+        T::Float8 => s
             .parse()
             .map(Value::Float)
             .unwrap_or_else(|_| Value::Text(s.into())),
         T::Json | T::Jsonb => serde_json::from_str(s)
             .map(Value::Json)
             .unwrap_or_else(|_| Value::Text(s.into())),
-        T::Timestamptz | T::Timestamp | T::Date => parse_timestamp(s)
+        T::Timestamptz | T::Timestamp | T::Date => text_time(s)
             .map(Value::Timestamp)
             .unwrap_or_else(|| Value::Text(s.into())),
         T::Void => Value::Null,
+        T::Bytea => match s.strip_prefix("\\x").map(decode_hex) {
+            Some(Some(bytes)) => Value::Bytes(bytes),
+            _ => Value::Text(s.into()),
+        },
+        T::Array(elem) => parse_text_array(elem, s).unwrap_or_else(|| Value::Text(s.into())),
         _ => Value::Text(s.into()),
     }
+}
+
+/// A timestamp or date as PostgreSQL prints it (ISO, `… BC` before year 1).
+fn text_time(s: &str) -> Option<DateTime<Utc>> {
+    use chrono::Datelike;
+    if let Some(ad) = s.strip_suffix(" BC") {
+        let t = text_time(ad)?;
+        return t.with_year(1 - t.year());
+    }
+    // The usual `2024-02-03 04:05:06.789+00` directly, then the other spellings.
+    DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f%#z")
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| parse_timestamp(s))
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// A PostgreSQL array in its text form (`{1,2}`, `{{"a b",NULL},{c,d}}`, `[0:1]={x,y}`),
+/// elements decoded like `decode_text` does; `None` when it is not one.
+fn parse_text_array(elem: &SqlType, s: &str) -> Option<Value> {
+    let s = match s.strip_prefix('[') {
+        // Explicit bounds: the elements are what follows `=`.
+        Some(_) => s.split_once('=')?.1,
+        None => s,
+    };
+    let b = s.as_bytes();
+    let mut i = 0;
+    let v = parse_array_level(elem, s, b, &mut i)?;
+    (i == b.len()).then_some(v)
+}
+
+fn parse_array_level(elem: &SqlType, s: &str, b: &[u8], i: &mut usize) -> Option<Value> {
+    if b.get(*i) != Some(&b'{') {
+        return None;
+    }
+    *i += 1;
+    let mut items = Vec::new();
+    if b.get(*i) == Some(&b'}') {
+        *i += 1;
+        return Some(Value::Array(items));
+    }
+    loop {
+        match b.get(*i)? {
+            b'{' => items.push(parse_array_level(elem, s, b, i)?),
+            b'"' => {
+                *i += 1;
+                let mut text = Vec::new();
+                loop {
+                    match *b.get(*i)? {
+                        b'\\' => {
+                            text.push(*b.get(*i + 1)?);
+                            *i += 2;
+                        }
+                        b'"' => {
+                            *i += 1;
+                            break;
+                        }
+                        c => {
+                            text.push(c);
+                            *i += 1;
+                        }
+                    }
+                }
+                items.push(decode_text(elem, &String::from_utf8(text).ok()?));
+            }
+            _ => {
+                let start = *i;
+                while !matches!(b.get(*i)?, b',' | b'}') {
+                    *i += 1;
+                }
+                let raw = s[start..*i].trim();
+                items.push(if raw.eq_ignore_ascii_case("NULL") {
+                    Value::Null
+                } else {
+                    decode_text(elem, raw)
+                });
+            }
+        }
+        match b.get(*i)? {
+            b',' => *i += 1,
+            b'}' => {
+                *i += 1;
+                return Some(Value::Array(items));
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The name to cast an inline literal of this type OID to; `None` leaves the literal untyped
+/// (the server then infers its type from the context, as it would for a parameter).
+pub fn cast_name(oid: u32) -> Option<&'static str> {
+    Some(match oid {
+        16 => "bool",
+        17 => "bytea",
+        18 => "\"char\"",
+        19 => "name",
+        20 => "int8",
+        21 => "int2",
+        23 => "int4",
+        25 => "text",
+        26 => "oid",
+        114 => "json",
+        650 => "cidr",
+        700 => "float4",
+        701 => "float8",
+        869 => "inet",
+        1042 => "bpchar",
+        1043 => "varchar",
+        1082 => "date",
+        1083 => "time",
+        1114 => "timestamp",
+        1184 => "timestamptz",
+        1186 => "interval",
+        1700 => "numeric",
+        2950 => "uuid",
+        3802 => "jsonb",
+        199 => "json[]",
+        651 => "cidr[]",
+        1000 => "bool[]",
+        1001 => "bytea[]",
+        1003 => "name[]",
+        1005 => "int2[]",
+        1007 => "int4[]",
+        1009 => "text[]",
+        1014 => "bpchar[]",
+        1015 => "varchar[]",
+        1016 => "int8[]",
+        1021 => "float4[]",
+        1022 => "float8[]",
+        1028 => "oid[]",
+        1041 => "inet[]",
+        1115 => "timestamp[]",
+        1182 => "date[]",
+        1183 => "time[]",
+        1185 => "timestamptz[]",
+        1187 => "interval[]",
+        1231 => "numeric[]",
+        2951 => "uuid[]",
+        3807 => "jsonb[]",
+        _ => return None,
+    })
+}
+
+/// A bound value as a self-delimiting SQL expression, for statements sent with their
+/// parameters inline (PgBouncer mode): `('text'::type)`, `(E'it''s a \\ path'::text)`,
+/// `(NULL::int8)`. `oid` is the type `bytes` (binary format) are in; `cast` the type to name.
+/// Strings are quoted so that they read the same whatever `standard_conforming_strings` is.
+pub fn sql_literal(
+    oid: u32,
+    cast: u32,
+    bytes: Option<&[u8]>,
+) -> std::result::Result<String, String> {
+    let body = match bytes {
+        None => "NULL".to_string(),
+        Some(b) => quote_literal(&sql_text_of(oid, b)?)?,
+    };
+    Ok(match cast_name(cast) {
+        Some(t) => format!("({body}::{t})"),
+        None => format!("({body})"),
+    })
+}
+
+fn quote_literal(s: &str) -> std::result::Result<String, String> {
+    if s.contains('\0') {
+        return Err("a string cannot contain a NUL character (0x00)".into());
+    }
+    let escaped = s.replace('\'', "''");
+    Ok(if s.contains('\\') {
+        format!("E'{}'", escaped.replace('\\', "\\\\"))
+    } else {
+        format!("'{escaped}'")
+    })
+}
+
+/// The PostgreSQL input text of a binary-format value of type `oid` (what the server would
+/// parse back into the same value).
+pub fn sql_text_of(oid: u32, b: &[u8]) -> std::result::Result<String, String> {
+    let utf8 =
+        |b: &[u8]| String::from_utf8(b.to_vec()).map_err(|_| "text is not valid UTF-8".to_string());
+    let float = |f: f64, s: String| {
+        if f.is_nan() {
+            "NaN".to_string()
+        } else if f.is_infinite() {
+            if f > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
+        } else {
+            s
+        }
+    };
+    Ok(match oid {
+        16 => if b.first().copied().unwrap_or(0) != 0 {
+            "t"
+        } else {
+            "f"
+        }
+        .into(),
+        21 => i16::from_be_bytes(be(b)?).to_string(),
+        23 => i32::from_be_bytes(be(b)?).to_string(),
+        20 => i64::from_be_bytes(be(b)?).to_string(),
+        26 => u32::from_be_bytes(be(b)?).to_string(),
+        700 => {
+            let f = f32::from_be_bytes(be(b)?);
+            float(f as f64, f.to_string())
+        }
+        701 => {
+            let f = f64::from_be_bytes(be(b)?);
+            float(f, f.to_string())
+        }
+        1700 => decode_numeric(b)?,
+        25 | 1043 | 1042 | 19 | 18 | 705 | 114 => utf8(b)?,
+        3802 => match b.split_first() {
+            Some((1, body)) => utf8(body)?,
+            _ => return Err("unknown jsonb format".into()),
+        },
+        2950 => uuid::Uuid::from_slice(b)
+            .map_err(|e| e.to_string())?
+            .hyphenated()
+            .to_string(),
+        1184 | 1114 => {
+            let micros = i64::from_be_bytes(be(b)?);
+            if micros == i64::MAX || micros == i64::MIN {
+                if micros > 0 { "infinity" } else { "-infinity" }.into()
+            } else {
+                let t = DateTime::from_timestamp_micros(micros + PG_EPOCH_MICROS_FROM_UNIX)
+                    .ok_or("timestamp out of range")?;
+                let zone = if oid == 1184 { "+00" } else { "" };
+                with_era(t.naive_utc(), "%m-%d %H:%M:%S%.6f", zone)
+            }
+        }
+        1082 => {
+            let days = i32::from_be_bytes(be(b)?);
+            if days == i32::MAX || days == i32::MIN {
+                if days > 0 { "infinity" } else { "-infinity" }.into()
+            } else {
+                let t =
+                    DateTime::from_timestamp((days as i64 + PG_EPOCH_DAYS_FROM_UNIX) * 86_400, 0)
+                        .ok_or("date out of range")?;
+                with_era(t.naive_utc(), "%m-%d", "")
+            }
+        }
+        17 => {
+            let mut s = String::with_capacity(2 + b.len() * 2);
+            s.push_str("\\x");
+            for byte in b {
+                s.push_str(&format!("{byte:02x}"));
+            }
+            s
+        }
+        1186 => decode_interval(b)?,
+        1083 => format_time_of_day(i64::from_be_bytes(be(b)?)),
+        869 | 650 => decode_inet(b)?,
+        o if matches!(SqlType::from_oid(o), SqlType::Array(_)) => array_text_of(b)?,
+        o if o >= FIRST_USER_OID => utf8(b)?,
+        o => return Err(format!("cannot send a value of type oid {o} inline")),
+    })
+}
+
+/// `YYYY-<rest><zone>`, with PostgreSQL's ` BC` after it for years before 1.
+fn with_era(t: chrono::NaiveDateTime, rest: &str, zone: &str) -> String {
+    use chrono::Datelike;
+    let year = t.year();
+    let body = t.format(rest);
+    if year <= 0 {
+        format!("{:04}-{body}{zone} BC", 1 - year)
+    } else {
+        format!("{year:04}-{body}{zone}")
+    }
+}
+
+/// The text form (`{"a","b"}`, `[0:1]={…}`) of a binary array, elements always quoted.
+fn array_text_of(b: &[u8]) -> std::result::Result<String, String> {
+    let ndim = i32::from_be_bytes(be(b)?);
+    if ndim == 0 {
+        return Ok("{}".into());
+    }
+    let elem_oid = u32::from_be_bytes(be(b.get(8..).ok_or("short array")?)?);
+    let mut pos = 12;
+    let mut dims = Vec::new();
+    let mut bounds = String::new();
+    let mut plain_bounds = true;
+    for _ in 0..ndim {
+        let len = i32::from_be_bytes(be(b.get(pos..).ok_or("short array")?)?);
+        let lower = i32::from_be_bytes(be(b.get(pos + 4..).ok_or("short array")?)?);
+        plain_bounds &= lower == 1;
+        bounds.push_str(&format!("[{lower}:{}]", lower + len - 1));
+        dims.push(len.max(0) as usize);
+        pos += 8;
+    }
+    let total: usize = dims.iter().product();
+    let mut items = Vec::with_capacity(total);
+    for _ in 0..total {
+        let len = i32::from_be_bytes(be(b.get(pos..).ok_or("short array")?)?);
+        pos += 4;
+        if len < 0 {
+            items.push("NULL".to_string());
+        } else {
+            let end = pos + len as usize;
+            let text = sql_text_of(elem_oid, b.get(pos..end).ok_or("short array")?)?;
+            items.push(format!(
+                "\"{}\"",
+                text.replace('\\', "\\\\").replace('"', "\\\"")
+            ));
+            pos = end;
+        }
+    }
+    // Group innermost dimension first.
+    for &d in dims.iter().skip(1).rev() {
+        items = items
+            .chunks(d.max(1))
+            .map(|c| format!("{{{}}}", c.join(",")))
+            .collect();
+    }
+    let body = format!("{{{}}}", items.join(","));
+    Ok(if plain_bounds {
+        body
+    } else {
+        format!("{bounds}={body}")
+    })
 }
 
 const PG_EPOCH_DAYS_FROM_UNIX: i64 = 10_957;
@@ -1400,6 +1737,104 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.code(), "ERR_ADMIN_PG_INVALID_ARGUMENT");
         assert!(e.to_string().contains("teamId"));
+    }
+
+    #[test]
+    fn text_results_read_like_binary_ones() {
+        let t = parse_timestamp("2024-02-03T04:05:06.789Z").unwrap();
+        for s in [
+            "2024-02-03 04:05:06.789+00",
+            "2024-02-03 06:05:06.789+02",
+            "2024-02-03 04:05:06.789+00:00",
+        ] {
+            assert_eq!(
+                decode_text(&SqlType::Timestamptz, s),
+                Value::Timestamp(t),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            decode_text(&SqlType::Timestamptz, "infinity"),
+            Value::Text("infinity".into())
+        );
+        assert_eq!(
+            decode_text(&SqlType::Float4, "1.1"),
+            Value::Float(1.1f32 as f64)
+        );
+        assert_eq!(
+            decode_text(&SqlType::Bytea, "\\x00ff"),
+            Value::Bytes(vec![0, 255])
+        );
+        assert_eq!(
+            decode_text(
+                &SqlType::Array(Box::new(SqlType::Text)),
+                r#"{a,"b c","q\"d",NULL,"NULL"}"#
+            ),
+            Value::Array(vec![
+                Value::Text("a".into()),
+                Value::Text("b c".into()),
+                Value::Text("q\"d".into()),
+                Value::Null,
+                Value::Text("NULL".into()),
+            ])
+        );
+        assert_eq!(
+            decode_text(&SqlType::Array(Box::new(SqlType::Int4)), "{{1,2},{3,NULL}}"),
+            Value::Array(vec![
+                Value::Array(vec![Value::Int(1), Value::Int(2)]),
+                Value::Array(vec![Value::Int(3), Value::Null]),
+            ])
+        );
+        assert_eq!(
+            decode_text(&SqlType::Array(Box::new(SqlType::Int4)), "[0:1]={5,6}"),
+            Value::Array(vec![Value::Int(5), Value::Int(6)])
+        );
+    }
+
+    #[test]
+    fn binary_values_print_as_postgres_reads_them() {
+        let lit = |ty: &SqlType, p: Param| {
+            let b = encode(&p, ty, JsonStrings::AsDocument, "$1").unwrap();
+            sql_literal(ty.oid(), ty.oid(), b.into_bytes().as_deref()).unwrap()
+        };
+        assert_eq!(lit(&SqlType::Int4, Param::Number(-7.0)), "('-7'::int4)");
+        assert_eq!(
+            lit(&SqlType::Numeric, Param::Text("-12.50".into())),
+            "('-12.50'::numeric)"
+        );
+        assert_eq!(
+            lit(&SqlType::Float8, Param::Text("NaN".into())),
+            "('NaN'::float8)"
+        );
+        assert_eq!(
+            lit(&SqlType::Bytea, Param::Bytes(vec![0, 255])),
+            "(E'\\\\x00ff'::bytea)"
+        );
+        assert_eq!(
+            lit(&SqlType::Date, Param::Text("2024-02-29".into())),
+            "('2024-02-29'::date)"
+        );
+        assert_eq!(
+            lit(&SqlType::Interval, Param::Text("1 day 02:03:04".into())),
+            "('1 day 02:03:04'::interval)"
+        );
+        assert_eq!(
+            lit(
+                &SqlType::Array(Box::new(SqlType::Int4)),
+                Param::Array(vec![Param::Number(1.0), Param::Null])
+            ),
+            "('{\"1\",NULL}'::int4[])"
+        );
+        assert_eq!(sql_literal(25, 705, Some(b"x")).unwrap(), "('x')");
+        assert_eq!(sql_literal(16, 16, None).unwrap(), "(NULL::bool)");
+        // Years before 1 are written the way PostgreSQL reads them.
+        let micros = (-63_200_000_000i64 - 946_684_800) * 1_000_000;
+        let bc = sql_text_of(1184, &micros.to_be_bytes()).unwrap();
+        assert!(bc.ends_with("+00 BC"), "{bc}");
+        assert_eq!(
+            decode_text(&SqlType::Timestamptz, &bc.replace(".000000", "")),
+            decode_binary(&SqlType::Timestamptz, &micros.to_be_bytes()).unwrap()
+        );
     }
 
     #[test]

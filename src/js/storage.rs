@@ -263,6 +263,7 @@ fn parse_config(env: &Env, config: Option<Unknown>) -> CoreResult<Parsed> {
     if let Some(ms) = cfg_number(env, obj, "maxReplicaLagMs", 0.0)? {
         config.max_replica_lag = Duration::from_millis(ms as u64);
     }
+    config.pgbouncer = cfg_bool(env, obj, "pgbouncer")?.unwrap_or(false);
     config.validate()?;
     Ok(Parsed { config, pool_ref })
 }

@@ -1,0 +1,96 @@
+//! Without `pgbouncer: true`, statements are named prepared statements cached per connection.
+//! Behind a transaction-pooling proxy that does not track them (PgBouncer before 1.21, or with
+//! `max_prepared_statements = 0`), a connection's statements live on whichever server
+//! connection it had when it prepared them: later ones fail ("prepared statement \"sqlx_s_3\"
+//! does not exist", mapped to `ERR_ADMIN_PG_CONFIG` in `error.rs`) or, worse, execute another
+//! client's statement of the same name. A default PgBouncer refuses our startup parameters
+//! (`extra_float_digits`), so we never get that far; one configured to ignore them would let us.
+//!
+//! So a default-mode storage checks, once, in the background when it first connects (so no
+//! call waits for it), whether a session is really its own: a probe connection reads its
+//! backend pid, a second connection reads its own, then the first reads its pid again. PostgreSQL directly (or a session-pooling proxy) gives the second
+//! connection another backend and the first the same one; a transaction pooler hands the idle
+//! server connection to the next client (PgBouncer reuses the most recent one) or moves us to
+//! another. If so, every call of that storage rejects with `ERR_ADMIN_PG_CONFIG` naming the fix.
+//! A probe that cannot finish (no second connection; 5 s or half of connectionTimeoutMillis)
+//! concludes nothing.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{ConnectOptions as _, Connection as _, Executor as _, Row as _};
+use tokio::sync::OnceCell;
+
+use super::error::{StoreError, POOLER_HINT};
+
+/// The verdict of the probe, shared by the pool's connections.
+pub struct PoolerGuard {
+    opts: PgConnectOptions,
+    /// How long the probe may take (it delays the storage's first connection).
+    limit: Duration,
+    verdict: OnceCell<bool>,
+    started: std::sync::atomic::AtomicBool,
+}
+
+impl PoolerGuard {
+    /// `connection_timeout`: the storage's; the probe takes at most half of it (and 5 s).
+    pub fn new(opts: PgConnectOptions, connection_timeout: Duration) -> PoolerGuard {
+        PoolerGuard {
+            opts,
+            limit: (connection_timeout / 2).min(Duration::from_secs(5)),
+            verdict: OnceCell::new(),
+            started: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Start the probe (once), in the background on two connections of its own.
+    pub fn start(self: &std::sync::Arc<Self>) {
+        if self.started.swap(true, std::sync::atomic::Ordering::AcqRel) {
+            return;
+        }
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let me = self.clone();
+        rt.spawn(async move {
+            let verdict = tokio::time::timeout(me.limit, async {
+                let mut first = me.opts.connect().await?;
+                let found = probe(&mut first, &me.opts).await;
+                let _ = first.close().await;
+                found
+            })
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or(false);
+            let _ = me.verdict.set(verdict);
+        });
+    }
+
+    /// A transaction pooler was found: the storage must not be used without `pgbouncer: true`.
+    pub fn detected(&self) -> bool {
+        self.verdict.get() == Some(&true)
+    }
+
+    pub fn error() -> StoreError {
+        StoreError::Config(format!(
+            "PostgresAdminStorage: another client's session answered on this storage's connection{POOLER_HINT}"
+        ))
+    }
+}
+
+async fn backend_pid(conn: &mut PgConnection) -> Result<i32, sqlx::Error> {
+    // Simple protocol: the probe itself prepares nothing.
+    conn.fetch_one(sqlx::raw_sql("SELECT pg_backend_pid()"))
+        .await?
+        .try_get::<i32, _>(0)
+}
+
+async fn probe(conn: &mut PgConnection, opts: &PgConnectOptions) -> Result<bool, sqlx::Error> {
+    let first = backend_pid(conn).await?;
+    let mut other = opts.connect().await?;
+    let theirs = backend_pid(&mut other).await;
+    let again = backend_pid(conn).await;
+    let _ = other.close().await;
+    Ok(theirs? == first || again? != first)
+}
