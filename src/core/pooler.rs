@@ -30,6 +30,7 @@ pub struct PoolerGuard {
     limit: Duration,
     verdict: OnceCell<bool>,
     started: std::sync::atomic::AtomicBool,
+    done: tokio::sync::Notify,
 }
 
 impl PoolerGuard {
@@ -40,6 +41,7 @@ impl PoolerGuard {
             limit: (connection_timeout / 2).min(Duration::from_secs(5)),
             verdict: OnceCell::new(),
             started: std::sync::atomic::AtomicBool::new(false),
+            done: tokio::sync::Notify::new(),
         }
     }
 
@@ -64,7 +66,21 @@ impl PoolerGuard {
             .and_then(Result::ok)
             .unwrap_or(false);
             let _ = me.verdict.set(verdict);
+            me.done.notify_waiters();
         });
+    }
+
+    /// Wait (only until the probe's first verdict) so that no call runs on an unchecked
+    /// server; afterwards this is a load of a set cell.
+    pub async fn wait(&self) {
+        if self.verdict.initialized() {
+            return;
+        }
+        let notified = self.done.notified();
+        if self.verdict.initialized() {
+            return;
+        }
+        let _ = tokio::time::timeout(self.limit + Duration::from_millis(100), notified).await;
     }
 
     /// A transaction pooler was found: the storage must not be used without `pgbouncer: true`.

@@ -232,9 +232,14 @@ impl Store {
     pub async fn acquire(&self) -> Result<PooledConn> {
         self.check_open()?;
         if let Some(guard) = &self.pooler {
+            // Probes concurrently with this first connect; calls wait for its verdict once.
             guard.start();
         }
-        match self.pool.acquire().await {
+        let acquired = self.pool.acquire().await;
+        if let Some(guard) = &self.pooler {
+            guard.wait().await;
+        }
+        match acquired {
             Ok(_) if self.pooler_detected() => Err(PoolerGuard::error()),
             Ok(c) => Ok(c),
             Err(e) => Err(self.acquire_error(e).await),
