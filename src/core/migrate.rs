@@ -164,7 +164,7 @@ pub async fn init(store: &Store) -> Result<InitReport> {
     if store.is_initialized() {
         return Ok(InitReport::default());
     }
-    let mut conn = store.acquire().await?;
+    let mut conn = store.acquire_for_init().await?;
     let indexes = if ctx.skip_default_indexes {
         Vec::new()
     } else {

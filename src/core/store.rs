@@ -228,15 +228,26 @@ impl Store {
         })
     }
 
-    /// A connection from the pool.
+    /// A connection from the pool (on a storage's first call, once the pooler probe has
+    /// answered: see `pooler.rs`).
     pub async fn acquire(&self) -> Result<PooledConn> {
+        self.acquire_checked(true).await
+    }
+
+    /// A connection for `init()`: starts the pooler probe but does not wait for it (init's
+    /// own statements read only our migration record; the calls after it wait).
+    pub async fn acquire_for_init(&self) -> Result<PooledConn> {
+        self.acquire_checked(false).await
+    }
+
+    async fn acquire_checked(&self, wait_for_probe: bool) -> Result<PooledConn> {
         self.check_open()?;
         if let Some(guard) = &self.pooler {
-            // Probes concurrently with this first connect; calls wait for its verdict once.
+            // Probes concurrently with this first connect.
             guard.start();
         }
         let acquired = self.pool.acquire().await;
-        if let Some(guard) = &self.pooler {
+        if let (Some(guard), true) = (&self.pooler, wait_for_probe) {
             guard.wait().await;
         }
         match acquired {
