@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresAdminStorage } from '../../index.js';
 import { cleanupStorages, createStorage, databaseUrl, pgClient } from '../helpers';
 import { hostileInputs } from './hostile/corpus';
-import { HOSTILE_SURFACE, type HostileContext, type HostileEntry } from './hostile/surface';
+import { type Fixtures, HOSTILE_SURFACE, type HostileContext, type HostileEntry } from './hostile/surface';
 import { addon, codeOf, figure, settle } from './support';
 
 const CALL_LIMIT_MS = 30_000;
@@ -97,6 +97,9 @@ function rowsIn(result: unknown): number {
 }
 
 let target: PostgresAdminStorage;
+let queue: PostgresAdminStorage;
+/** [table, id, row as JSON] of every fixture row: put back after each entry. */
+let fixtureRows: [string, string, unknown][] = [];
 let sentinel: PostgresAdminStorage;
 let ctx: HostileContext;
 let before: Snapshot;
@@ -112,6 +115,14 @@ beforeAll(async () => {
   target = createStorage({ max: 10, statementTimeoutMillis: 15_000 });
   await target.init();
   const user = await target.createUser({ id: randomUUID(), email: 'seed@hostile.test', name: 'seed' });
+  const f = await fixtures(target, user.id);
+  // The queue storage: one deployment with a pool of queued builds for waitForBuild and
+  // dequeueNextBuild (each entry claims at most one per input).
+  queue = createStorage({ max: 4 });
+  await queue.init();
+  const q = await fixtures(queue, (await queue.createUser({ email: 'q@hostile.test' } as never)).id);
+  const pool = Array.from({ length: 1800 }, () => ({ deploymentId: q.deploymentId, trigger: 'manual', triggeredBy: 'pool', status: 'queued' }));
+  await queue.adminDb.batchInsert('admin_builds', pool);
   sentinel = createStorage();
   await sentinel.init();
   for (let i = 0; i < 3; i++) await sentinel.createUser({ email: `sentinel${i}@hostile.test`, name: `s${i}`, metadata: { i } } as never);
@@ -123,13 +134,81 @@ beforeAll(async () => {
     url: databaseUrl(),
     AdminPgDB,
     PostgresAdminStorage,
+    classes: addon() as unknown as HostileContext['classes'],
+    f,
+    queue,
+    queueProjectId: q.projectId,
+    uniq: () => `${++n}-${randomUUID().slice(0, 8)}`,
   };
+  fixtureRows = await fixtureSnapshot(target.schemaName, f);
   before = await snapshot(target.schemaName);
   sentinelBefore = await snapshot(sentinel.schemaName);
   publicBefore = await publicTables();
 }, 120_000);
 
 afterAll(cleanupStorages);
+
+/** One row of every kind the newer domains' entries aim at, made through the storage. */
+async function fixtures(s: PostgresAdminStorage, userId: string): Promise<Fixtures> {
+  const team = await s.createTeam({ name: 'fixture', slug: 'fixture-team' });
+  await s.addTeamMember({ teamId: team.id, userId, role: 'owner' });
+  const project = await s.createProject({
+    teamId: team.id, name: 'fixture', slug: 'fixture-project', sourceType: 'local', sourceConfig: {},
+    envVars: [{ key: 'FIXTURE_KEY', encryptedValue: 'v' }],
+  });
+  const deployment = await s.createDeployment({ projectId: project.id, type: 'production', branch: 'main', slug: 'fixture' });
+  const build = await s.createBuild({ deploymentId: deployment.id, trigger: 'manual', triggeredBy: userId, status: 'succeeded' });
+  const server = await s.createRunningServer({ deploymentId: deployment.id, buildId: build.id, host: '127.0.0.1', port: 3000 });
+  const route = await s.routes.createRoute({
+    deploymentId: deployment.id, projectId: project.id, subdomain: 'fixture', targetHost: '127.0.0.1', targetPort: 3000,
+    publicUrl: 'https://fixture.example.com',
+  });
+  const role = await s.rbac.createRole({ teamId: team.id, name: 'fixture-role', permissions: ['project:read'] });
+  await s.rbac.assignRole({ roleId: role.id, userId, resourceType: 'project', resourceId: project.id });
+  const invite = await s.createTeamInvite({ teamId: team.id, email: 'invitee@hostile.test', invitedBy: userId, expiresAt: new Date(Date.now() + 86_400_000) });
+  const token = await s.createProjectApiToken({ projectId: project.id, name: 'fixture', tokenPrefix: 'fx', tokenHash: 'fixture-hash', createdBy: userId });
+  const installation = await s.teams.createInstallation({ teamId: team.id, provider: 'github', installationId: 'fixture-installation' });
+  return {
+    teamId: team.id, projectId: project.id, envVarId: project.envVars[0].id, deploymentId: deployment.id, buildId: build.id,
+    serverId: server.id, routeId: route.routeId, roleId: role.id, inviteId: invite.id, tokenId: token.id, installationId: installation.id,
+  };
+}
+
+const FIXTURE_TABLES: [string, keyof Fixtures][] = [
+  ['admin_teams', 'teamId'], ['admin_projects', 'projectId'], ['admin_project_env_vars', 'envVarId'],
+  ['admin_deployments', 'deploymentId'], ['admin_builds', 'buildId'], ['admin_running_servers', 'serverId'],
+  ['admin_routes', 'routeId'], ['admin_roles', 'roleId'], ['admin_team_invites', 'inviteId'],
+  ['admin_project_api_tokens', 'tokenId'], ['admin_team_installations', 'installationId'],
+];
+
+async function fixtureSnapshot(schema: string, f: Fixtures): Promise<[string, string, unknown][]> {
+  const client = await pgClient();
+  try {
+    const out: [string, string, unknown][] = [];
+    for (const [table, key] of FIXTURE_TABLES) {
+      const q = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(table)}`;
+      const { rows } = await client.query(`select to_jsonb(x) as j from ${q} x where id = $1`, [f[key]]);
+      out.push([table, f[key], rows[0].j]);
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Puts every fixture row back as it was (an update may have left 10 MB values on it). */
+async function restoreFixtures(schema: string): Promise<void> {
+  const client = await pgClient();
+  try {
+    for (const [table, id, row] of fixtureRows) {
+      const q = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(table)}`;
+      const cols = Object.keys(row as object).map((k) => client.escapeIdentifier(k)).join(', ');
+      await client.query(`update ${q} set (${cols}) = (select ${cols} from jsonb_populate_record(null::${q}, $1::jsonb)) where id = $2`, [row, id]);
+    }
+  } finally {
+    await client.end();
+  }
+}
 
 async function attack(entry: HostileEntry, label: string, value: unknown): Promise<void> {
   calls += 1;
@@ -167,7 +246,7 @@ async function attack(entry: HostileEntry, label: string, value: unknown): Promi
     }
   } else {
     outcomes.resolved = (outcomes.resolved ?? 0) + 1;
-    if (entry.creates) created[entry.creates] = (created[entry.creates] ?? 0) + rowsIn(o.value);
+    for (const table of [entry.creates ?? []].flat()) created[table] = (created[table] ?? 0) + rowsIn(o.value);
     try {
       await entry.verify?.(ctx, value, o.value);
     } catch (e) {
@@ -194,6 +273,7 @@ async function attackAll(entry: HostileEntry): Promise<string[]> {
   // Put the seed user back to small values: an update may have left a 10 MB name on it, which
   // every later list would then carry.
   await target.updateUser(ctx.userId, { name: 'seed', email: 'seed@hostile.test', avatarUrl: null, externalId: null, metadata: {} } as never);
+  await restoreFixtures(target.schemaName);
   // Rows appear only through resolved creating calls (a rejected call leaves nothing behind).
   for (const [table, n] of Object.entries(created)) expectedCounts[table] += n - (createdBefore[table] ?? 0);
   const now = await counts(target.schemaName);
