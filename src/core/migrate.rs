@@ -176,6 +176,8 @@ pub async fn init(store: &Store) -> Result<InitReport> {
         conn.mark_broken();
     }
     if store.observe(fast)? {
+        drop(conn);
+        store.pooler_verdict().await?;
         store.mark_initialized();
         return Ok(InitReport::default());
     }
@@ -184,6 +186,8 @@ pub async fn init(store: &Store) -> Result<InitReport> {
         conn.mark_broken();
     }
     let report = store.observe(report)?;
+    drop(conn);
+    store.pooler_verdict().await?;
     store.mark_initialized();
     Ok(report)
 }

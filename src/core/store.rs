@@ -234,10 +234,22 @@ impl Store {
         self.acquire_checked(true).await
     }
 
-    /// A connection for `init()`: starts the pooler probe but does not wait for it (init's
-    /// own statements read only our migration record; the calls after it wait).
+    /// A connection for `init()`: starts the pooler probe without waiting for it, so the probe
+    /// runs while init works (init checks the verdict at its end).
     pub async fn acquire_for_init(&self) -> Result<PooledConn> {
         self.acquire_checked(false).await
+    }
+
+    /// The pooler probe's verdict (waiting for it if it is still running): init ends with it,
+    /// so a storage behind a transaction pooler fails at `init()`.
+    pub async fn pooler_verdict(&self) -> Result<()> {
+        if let Some(guard) = &self.pooler {
+            guard.wait().await;
+            if guard.detected() {
+                return Err(PoolerGuard::error());
+            }
+        }
+        Ok(())
     }
 
     async fn acquire_checked(&self, wait_for_probe: bool) -> Result<PooledConn> {
