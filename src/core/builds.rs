@@ -193,10 +193,12 @@ pub async fn list_page(
     };
     let rows = ctx
         .query(
-            "WITH base AS (SELECT * FROM {s}.admin_builds WHERE deployment_id = $1) \
-             SELECT p.*, c.total FROM (SELECT count(*) AS total FROM base) c \
-             LEFT JOIN LATERAL (SELECT * FROM base ORDER BY created_at DESC, id \
-                                LIMIT $2 OFFSET $3) p ON true \
+            // No CTE: the count is an index-only scan and the page an index scan with LIMIT
+            // (a materialised CTE would copy every build of the deployment, logs included).
+            "SELECT p.*, c.total \
+             FROM (SELECT count(*) AS total FROM {s}.admin_builds WHERE deployment_id = $1) c \
+             LEFT JOIN LATERAL (SELECT * FROM {s}.admin_builds WHERE deployment_id = $1 \
+                                ORDER BY created_at DESC, id LIMIT $2 OFFSET $3) p ON true \
              ORDER BY p.created_at DESC, p.id",
         )
         .bind(deployment_id)

@@ -226,10 +226,10 @@ pub async fn list_page(
     };
     let rows = ctx
         .query(
-            "WITH base AS (SELECT * FROM {s}.admin_deployments WHERE project_id = $1) \
-             SELECT p.*, c.total FROM (SELECT count(*) AS total FROM base) c \
-             LEFT JOIN LATERAL (SELECT * FROM base ORDER BY created_at DESC, id \
-                                LIMIT $2 OFFSET $3) p ON true \
+            "SELECT p.*, c.total \
+             FROM (SELECT count(*) AS total FROM {s}.admin_deployments WHERE project_id = $1) c \
+             LEFT JOIN LATERAL (SELECT * FROM {s}.admin_deployments WHERE project_id = $1 \
+                                ORDER BY created_at DESC, id LIMIT $2 OFFSET $3) p ON true \
              ORDER BY p.created_at DESC, p.id",
         )
         .bind(project_id)

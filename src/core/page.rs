@@ -1,8 +1,9 @@
 //! `{ page, perPage }` → `{ data, total, page, perPage, hasMore }`, in one round trip.
 //!
 //! A paged query is written as
-//! `WITH base AS (…) SELECT p.*, c.total FROM (SELECT count(*) AS total FROM base) c
-//!  LEFT JOIN LATERAL (SELECT * FROM base ORDER BY … LIMIT $n OFFSET $m) p ON true`:
+//! `SELECT p.*, c.total FROM (SELECT count(*) AS total FROM t WHERE …) c
+//!  LEFT JOIN LATERAL (SELECT * FROM t WHERE … ORDER BY … LIMIT $n OFFSET $m) p ON true`
+//! (repeat the filter rather than share a CTE: a CTE used twice is materialised whole):
 //! the total is the last column, and a page past the end is one row whose `id` is NULL.
 
 use std::sync::Arc;
