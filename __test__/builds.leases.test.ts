@@ -6,13 +6,17 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Build, PostgresAdminStorage } from '../index.js';
-import { cleanupStorages, createStorage, databaseUrl, runNodeWithin, sideQuery } from './helpers';
+import { cleanupStorages, createStorage, databaseUrl, runNodeWithin, sideQuery, viaPgBouncer } from './helpers';
 import { makeDeployment, qualified, rejectsWith } from './runtime-fixtures';
+
+// LISTEN/NOTIFY needs a session of its own, which a transaction pooler cannot give (README,
+// "PgBouncer"): when the suite runs through PgBouncer, these storages connect directly.
+const direct = () => (viaPgBouncer() ? { connectionString: databaseUrl(), pgbouncer: false } : {});
 
 afterAll(cleanupStorages);
 
 async function freshStorage(opts: Record<string, unknown> = {}): Promise<PostgresAdminStorage> {
-  const s = createStorage({ max: 4, idleTimeoutMillis: 1000, ...opts });
+  const s = createStorage({ max: 4, idleTimeoutMillis: 1000, ...direct(), ...opts });
   await s.init();
   return s;
 }

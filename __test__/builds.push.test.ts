@@ -6,14 +6,18 @@ import { getEventListeners } from 'node:events';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Build, PostgresAdminStorage } from '../index.js';
-import { cleanupStorages, createStorage, native, pgClient, randomSchema, runNodeWithin, sideQuery } from './helpers';
+import { cleanupStorages, createStorage, databaseUrl, native, pgClient, randomSchema, runNodeWithin, sideQuery, viaPgBouncer } from './helpers';
 import { makeDeployment, qualified, rejectsWith } from './runtime-fixtures';
+
+// LISTEN/NOTIFY needs a session of its own, which a transaction pooler cannot give (README,
+// "PgBouncer"): when the suite runs through PgBouncer, these storages connect directly.
+const direct = () => (viaPgBouncer() ? { connectionString: databaseUrl(), pgbouncer: false } : {});
 
 afterAll(cleanupStorages);
 
 /** A storage in a schema of its own (the queue is global to a schema). */
 async function freshStorage(opts: Record<string, unknown> = {}): Promise<PostgresAdminStorage> {
-  const s = createStorage({ max: 4, idleTimeoutMillis: 1000, ...opts });
+  const s = createStorage({ max: 4, idleTimeoutMillis: 1000, ...direct(), ...opts });
   await s.init();
   return s;
 }
