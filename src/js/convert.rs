@@ -73,6 +73,11 @@ pub fn string(env: &Env, s: &str) -> napi::Result<JsOut> {
     Ok(JsOut(v))
 }
 
+/// Any core value as a JS value (the converter rows use, for values outside a row).
+pub fn value_of(env: &Env, val: &Value) -> napi::Result<sys::napi_value> {
+    value(env, val)
+}
+
 fn value(env: &Env, val: &Value) -> napi::Result<sys::napi_value> {
     let raw = env.raw();
     let mut v = ptr::null_mut();

@@ -14,7 +14,7 @@ use crate::core::config::{ConnectSource, ReplicaConfig, SslConfig, StorageConfig
 use crate::core::error::StoreError;
 use crate::core::migrate;
 use crate::core::store::{Store, Target};
-use crate::core::value::Param;
+use crate::core::value::{Param, Value};
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
 
@@ -446,15 +446,10 @@ impl PostgresAdminStorage {
             Ok(async move { migrate::status(&store).await }),
             |env, (applied, pending)| {
                 let obj = convert::new_object(env)?;
-                let list = |v: Vec<i32>| -> napi::Result<napi::sys::napi_value> {
-                    let rows: Vec<crate::core::value::Row> = Vec::new();
-                    let _ = rows;
-                    let arr = convert::rows(env, Vec::new())?.0;
-                    for (i, n) in v.iter().enumerate() {
-                        let num = convert::number(env, *n as f64)?.0;
-                        unsafe { napi::sys::napi_set_element(env.raw(), arr, i as u32, num) };
-                    }
-                    Ok(arr)
+                // Version lists go through the one value converter, like any array.
+                let list = |v: Vec<i32>| {
+                    let items = v.into_iter().map(|n| Value::Int(n.into())).collect();
+                    convert::value_of(env, &Value::Array(items))
                 };
                 convert::set(env, obj, "applied", list(applied)?)?;
                 convert::set(env, obj, "pending", list(pending)?)?;
