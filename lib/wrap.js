@@ -1,0 +1,63 @@
+// The JS layer over the native binding: every Promise-returning method of every exported
+// class is wrapped once, at load time, so that
+//   - a rejected call's error carries the caller's stack (V8's async stack frames: the
+//     error is re-stamped inside an async function that awaited the native Promise, so
+//     `error.stack` names the caller's `await` sites; nothing is captured on success), and
+//   - instrumentation (see lib/instrument.js) sees every call through one place.
+// Accessors (getters such as `storage.users`, `storage.db`) and synchronous methods pass
+// through untouched.
+'use strict';
+
+const WRAPPED = Symbol.for('admin-pg-native.wrapped');
+
+/** Re-stamp a rejected call's error with the stack of the `await` chain that led to it. */
+function restack(error) {
+  if (error !== null && typeof error === 'object' && Error.captureStackTrace) {
+    // The native error's own stack is only `Error: <message>` (it was made on the settle
+    // path, with no JS frame of the caller); here V8 knows the awaiting async callers.
+    Error.captureStackTrace(error);
+  }
+  return error;
+}
+
+async function settle(promise) {
+  try {
+    return await promise;
+  } catch (error) {
+    throw restack(error);
+  }
+}
+
+/**
+ * The wrapper of one native method. `hooks.call(className, name, fn, self, args)` may take
+ * the call over (tracing, metrics); without hooks a call costs one extra async frame.
+ */
+function wrapMethod(className, name, fn, hooks) {
+  const wrapped = {
+    [name](...args) {
+      const result = hooks.active ? hooks.call(className, name, fn, this, args) : fn.apply(this, args);
+      return result instanceof Promise ? settle(result) : result;
+    },
+  }[name];
+  Object.defineProperty(wrapped, WRAPPED, { value: fn });
+  return wrapped;
+}
+
+/** Wrap every method of every class the binding exports (once per process). */
+function wrapBinding(binding, hooks) {
+  const classes = [];
+  for (const [className, value] of Object.entries(binding)) {
+    if (typeof value !== 'function' || !value.prototype) continue;
+    const proto = value.prototype;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name === 'constructor') continue;
+      const desc = Object.getOwnPropertyDescriptor(proto, name);
+      if (!desc || typeof desc.value !== 'function' || desc.value[WRAPPED]) continue;
+      Object.defineProperty(proto, name, { ...desc, value: wrapMethod(className, name, desc.value, hooks) });
+    }
+    classes.push(className);
+  }
+  return classes;
+}
+
+module.exports = { wrapBinding, restack, WRAPPED };
