@@ -16,7 +16,7 @@ use std::time::Duration;
 use sqlx::postgres::PgConnection;
 use tokio::time::Instant;
 
-use super::deployments::expect_one_of;
+use super::validate::expect_one_of;
 use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, Fields};
 use super::page::{Page, PageRequest};
@@ -29,23 +29,12 @@ fn table() -> &'static Table {
     table_by_name("admin_builds").expect("admin_builds is a known table")
 }
 
-/// Build statuses.
-pub const BUILD_STATUSES: &[&str] = &[
-    "queued",
-    "building",
-    "deploying",
-    "succeeded",
-    "failed",
-    "cancelled",
-];
-
-/// What can trigger a build.
-pub const BUILD_TRIGGERS: &[&str] = &["manual", "webhook", "schedule", "rollback"];
+pub use super::validate::{BUILD_STATUSES, BUILD_TRIGGERS};
 
 /// Create a build (caller-supplied `id`, or a generated one). `status` defaults to `queued`
 /// and `queuedAt` to the server's clock (column defaults).
 pub async fn create(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::insert(ctx, conn, table(), fields).await
+    generic::create(ctx, conn, table(), fields).await
 }
 
 pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
@@ -67,7 +56,7 @@ pub async fn update(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    generic::update(ctx, conn, table(), id, fields).await
+    generic::modify(ctx, conn, table(), id, fields).await
 }
 
 /// What `update_status` does to `error_message`.

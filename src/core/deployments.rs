@@ -3,8 +3,8 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
-use super::generic::{self, parse_id, truncate, Fields};
+use super::error::Result;
+use super::generic::{self, parse_id, Fields};
 use super::page::{Page, PageRequest};
 use super::store::Ctx;
 use super::tables::{table_by_name, Table};
@@ -14,30 +14,11 @@ fn table() -> &'static Table {
     table_by_name("admin_deployments").expect("admin_deployments is a known table")
 }
 
-/// Deployment types.
-pub const DEPLOYMENT_TYPES: &[&str] = &["production", "staging", "preview"];
-
-/// Deployment statuses.
-pub const DEPLOYMENT_STATUSES: &[&str] = &["pending", "building", "running", "stopped", "failed"];
-
-/// `value` if it is one of `allowed`, else a clear INVALID_ARGUMENT naming `what`.
-/// Used by the runtime domains for the status/trigger arguments of their dedicated methods
-/// (a typo there would otherwise be stored silently and never match again).
-pub fn expect_one_of(value: &str, allowed: &[&str], what: &str) -> Result<()> {
-    if allowed.contains(&value) {
-        Ok(())
-    } else {
-        Err(StoreError::invalid(format!(
-            "{what} must be one of {}, got `{}`",
-            allowed.join(", "),
-            truncate(value)
-        )))
-    }
-}
+pub use super::validate::{expect_one_of, DEPLOYMENT_STATUSES, DEPLOYMENT_TYPES};
 
 /// Create a deployment (caller-supplied `id`, or a generated one).
 pub async fn create(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::insert(ctx, conn, table(), fields).await
+    generic::create(ctx, conn, table(), fields).await
 }
 
 pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
@@ -125,7 +106,7 @@ pub async fn update(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    generic::update(ctx, conn, table(), id, fields).await
+    generic::modify(ctx, conn, table(), id, fields).await
 }
 
 /// Set the status (one of `DEPLOYMENT_STATUSES`); `None` when there is no such deployment.

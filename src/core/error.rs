@@ -70,6 +70,23 @@ pub const ERROR_CODES: &[(&str, &str)] = &[
     ("Query", "ERR_ADMIN_PG_QUERY"),
 ];
 
+/// Every entity a not-found message names (`<Entity> not found: <id>`, the TypeScript
+/// adapter's wording): the one list of messages a caller may match on.
+pub const NOT_FOUND_ENTITIES: &[&str] = &[
+    "User",
+    "Team",
+    "Team member",
+    "Team invite",
+    "Project",
+    "Environment variable",
+    "API token",
+    "Deployment",
+    "Build",
+    "Running server",
+    "Route",
+    "Role",
+];
+
 impl StoreError {
     /// The stable `ERR_ADMIN_PG_*` code of this error.
     pub fn code(&self) -> &'static str {
@@ -122,10 +139,14 @@ impl StoreError {
         }
     }
 
-    /// The flat face's error for a write to a missing row: `"<What> <id> not found"`.
+    /// The flat face's error for a write to a missing row, in the TypeScript adapter's wording
+    /// (callers match on it): `"<What> not found: <id>"` — `User not found: …`,
+    /// `Team not found: …`, `Build not found: …`. Every not-found message is made here; the
+    /// entity names in use are listed in `NOT_FOUND_ENTITIES`.
     pub fn missing(what: &str, id: &str) -> Self {
+        debug_assert!(NOT_FOUND_ENTITIES.contains(&what), "unlisted entity {what}");
         let id: String = id.chars().take(64).collect();
-        StoreError::NotFound(format!("{what} {id} not found"))
+        StoreError::NotFound(format!("{what} not found: {id}"))
     }
 
     /// A query error without PostgreSQL details (e.g. `one()` got 2 rows).

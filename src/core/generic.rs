@@ -145,6 +145,30 @@ pub fn columns_of(
     Ok(out)
 }
 
+/// A domain's INSERT: the domain rules (`validate::on_create`: required and enumerated
+/// fields) first, then `insert`.
+pub async fn create(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    table: &'static Table,
+    fields: &Fields,
+) -> Result<Row> {
+    super::validate::on_create(table, fields)?;
+    insert(ctx, conn, table, fields).await
+}
+
+/// A domain's UPDATE by id: `validate::on_update` first, then `update`.
+pub async fn modify(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    table: &'static Table,
+    id: &str,
+    fields: &Fields,
+) -> Result<Option<Row>> {
+    super::validate::on_update(table, fields)?;
+    update(ctx, conn, table, id, fields).await
+}
+
 /// INSERT one row, RETURNING it.
 pub async fn insert(
     ctx: &Ctx,

@@ -23,4 +23,5 @@ pub mod store;
 pub mod tables;
 pub mod teams;
 pub mod users;
+pub mod validate;
 pub mod value;

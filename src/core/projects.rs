@@ -187,13 +187,13 @@ fn with_no_env_vars(row: Row) -> Row {
 pub async fn create_project(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
     let (fields, env_vars) = split_env_vars(fields)?;
     if env_vars.is_empty() {
-        return generic::insert(ctx, conn, projects_table(), &fields)
+        return generic::create(ctx, conn, projects_table(), &fields)
             .await
             .map(with_no_env_vars)
             .map_err(|e| describe_unique(e, &fields));
     }
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let project = generic::insert(ctx, &mut tx, projects_table(), &fields)
+    let project = generic::create(ctx, &mut tx, projects_table(), &fields)
         .await
         .map_err(|e| describe_unique(e, &fields))?;
     let id = project
@@ -358,7 +358,7 @@ pub async fn update_project(
     if generic::columns_of(projects_table(), &fields, true)?.is_empty() {
         return get_project_by_uuid(ctx, conn, uuid).await;
     }
-    let updated = generic::update(ctx, conn, projects_table(), id, &fields)
+    let updated = generic::modify(ctx, conn, projects_table(), id, &fields)
         .await
         .map_err(|e| describe_unique(e, &fields))?;
     match updated {
@@ -515,7 +515,7 @@ pub async fn delete_env_var_by_key(
 
 /// Store an API token (its hash and prefix; `scopes` a JSON array).
 pub async fn create_api_token(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::insert(ctx, conn, tokens_table(), fields)
+    generic::create(ctx, conn, tokens_table(), fields)
         .await
         .map_err(|e| describe_unique(e, fields))
 }

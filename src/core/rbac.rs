@@ -207,7 +207,7 @@ fn system_role_error(what: &str) -> StoreError {
 }
 
 pub async fn create_role(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::insert(ctx, conn, roles_table(), fields)
+    generic::create(ctx, conn, roles_table(), fields)
         .await
         .map_err(|e| describe_unique(e, fields))
 }
@@ -265,7 +265,7 @@ pub async fn update_role(
         .iter()
         .any(|(c, _)| matches!(c.name, "name" | "team_id" | "is_system"));
     if !guarded {
-        return generic::update(ctx, conn, table, id, fields)
+        return generic::modify(ctx, conn, table, id, fields)
             .await
             .map_err(|e| describe_unique(e, fields));
     }
@@ -309,7 +309,7 @@ pub async fn update_role(
             }
         }
     }
-    let row = generic::update(ctx, &mut tx, table, id, fields)
+    let row = generic::modify(ctx, &mut tx, table, id, fields)
         .await
         .map_err(|e| describe_unique(e, fields))?;
     tx.commit().await?;
@@ -405,7 +405,7 @@ ON CONFLICT ON CONSTRAINT admin_roles_team_name_key DO NOTHING"#,
 /// Assign a role to a user, globally or for one resource. The same assignment twice (NULL
 /// resource included) is a unique violation.
 pub async fn assign_role(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::insert(ctx, conn, assignments_table(), fields)
+    generic::create(ctx, conn, assignments_table(), fields)
         .await
         .map_err(|e| describe_unique(e, fields))
 }

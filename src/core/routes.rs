@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use sqlx::postgres::PgConnection;
 
-use super::deployments::expect_one_of;
+use super::validate::expect_one_of;
 use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, truncate, Fields};
 use super::store::Ctx;
@@ -16,8 +16,7 @@ fn table() -> &'static Table {
     table_by_name("admin_routes").expect("admin_routes is a known table")
 }
 
-/// Route statuses.
-pub const ROUTE_STATUSES: &[&str] = &["pending", "active", "unhealthy", "error"];
+pub use super::validate::ROUTE_STATUSES;
 
 /// What `createRoute` takes: the seed's `RouteConfig & { publicUrl }`, plus an optional `id`.
 const CREATE_KEYS: &[&str] = &[
@@ -104,7 +103,7 @@ pub async fn create(ctx: &Ctx, conn: &mut PgConnection, config: &Fields) -> Resu
             Some(_) => {}
         }
     }
-    let row = generic::insert(ctx, conn, table(), &tls_to_column(config)).await?;
+    let row = generic::create(ctx, conn, table(), &tls_to_column(config)).await?;
     Ok(route_info(&row))
 }
 
@@ -167,7 +166,7 @@ pub async fn update(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    let row = generic::update(ctx, conn, table(), id, &tls_to_column(fields)).await?;
+    let row = generic::modify(ctx, conn, table(), id, &tls_to_column(fields)).await?;
     Ok(info(row))
 }
 

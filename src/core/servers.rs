@@ -4,7 +4,7 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::deployments::expect_one_of;
+use super::validate::expect_one_of;
 use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, Fields};
 use super::store::Ctx;
@@ -15,8 +15,7 @@ fn table() -> &'static Table {
     table_by_name("admin_running_servers").expect("admin_running_servers is a known table")
 }
 
-/// Server health statuses.
-pub const HEALTH_STATUSES: &[&str] = &["starting", "healthy", "unhealthy", "stopping"];
+pub use super::validate::HEALTH_STATUSES;
 
 /// Default of `getUnhealthyServers(thresholdMinutes)`.
 pub const DEFAULT_UNHEALTHY_MINUTES: f64 = 5.0;
@@ -38,7 +37,7 @@ pub fn duration_arg(value: f64, name: &str) -> Result<f64> {
 /// Register a server (caller-supplied `id`, or a generated one); `healthStatus` defaults to
 /// `starting` and `startedAt` to the server clock.
 pub async fn register(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::insert(ctx, conn, table(), fields).await
+    generic::create(ctx, conn, table(), fields).await
 }
 
 pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
@@ -81,7 +80,7 @@ pub async fn update(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    generic::update(ctx, conn, table(), id, fields).await
+    generic::modify(ctx, conn, table(), id, fields).await
 }
 
 /// A metric of `update_health`: left alone, or set (`None` = SQL NULL).

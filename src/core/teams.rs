@@ -79,7 +79,7 @@ async fn one(
 
 /// Create a team (caller-supplied `id`, or a generated one).
 pub async fn create_team(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::insert(ctx, conn, teams_table(), fields)
+    generic::create(ctx, conn, teams_table(), fields)
         .await
         .map_err(|e| describe_unique(e, fields))
 }
@@ -141,7 +141,7 @@ pub async fn update_team(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    generic::update(ctx, conn, teams_table(), id, fields)
+    generic::modify(ctx, conn, teams_table(), id, fields)
         .await
         .map_err(|e| describe_unique(e, fields))
 }
@@ -248,7 +248,7 @@ fn member_fields(fields: &Fields) -> Fields {
 /// Add a member. Duplicate → unique violation; missing team or user → foreign key violation.
 pub async fn add_member(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
     let fields = member_fields(fields);
-    generic::insert(ctx, conn, members_table(), &fields)
+    generic::create(ctx, conn, members_table(), &fields)
         .await
         .map(member_one)
         .map_err(|e| describe_unique(e, &fields))
@@ -389,7 +389,7 @@ pub async fn create_invite(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) 
         fields.retain(|(k, _)| k != "token");
         fields.push(("token".into(), Param::Text(generate_token())));
     }
-    generic::insert(ctx, conn, invites_table(), &fields)
+    generic::create(ctx, conn, invites_table(), &fields)
         .await
         .map_err(|e| describe_unique(e, &fields))
 }
@@ -529,7 +529,7 @@ pub async fn create_installation(
     conn: &mut PgConnection,
     fields: &Fields,
 ) -> Result<Row> {
-    generic::insert(ctx, conn, installations_table(), fields)
+    generic::create(ctx, conn, installations_table(), fields)
         .await
         .map_err(|e| describe_unique(e, fields))
 }

@@ -69,7 +69,7 @@ fn duplicate_message(err: StoreError, email: Option<&str>, fields: &Fields) -> S
 /// Create a user (caller-supplied `id`, or a generated one).
 pub async fn create(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
     let email = check_email(fields, true)?;
-    generic::insert(ctx, conn, table(), fields)
+    generic::create(ctx, conn, table(), fields)
         .await
         .map_err(|e| duplicate_message(e, email.as_deref(), fields))
 }
@@ -120,7 +120,7 @@ pub async fn update(
     fields: &Fields,
 ) -> Result<Option<Row>> {
     let email = check_email(fields, false)?;
-    generic::update(ctx, conn, table(), id, fields)
+    generic::modify(ctx, conn, table(), id, fields)
         .await
         .map_err(|e| duplicate_message(e, email.as_deref(), fields))
 }
