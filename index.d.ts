@@ -148,9 +148,31 @@ export interface HostConfig extends PostgresAdminBaseConfig {
   password?: string
   ssl?: boolean | SslOptions
 }
+/**
+ * What we use of a `pg.Pool` (typed structurally, so a project without `@types/pg` compiles;
+ * a real `pg.Pool` is assignable to it): its `options` are read when it is given as `{ pool }`.
+ */
+export interface PgPoolLike {
+  options: {
+    connectionString?: unknown
+    host?: unknown
+    port?: unknown
+    database?: unknown
+    user?: unknown
+    password?: unknown
+    ssl?: unknown
+    max?: unknown
+    connectionTimeoutMillis?: unknown
+    idleTimeoutMillis?: unknown
+    application_name?: unknown
+  }
+  query(...args: any[]): any
+  connect(...args: any[]): any
+  end(...args: any[]): any
+}
 /** An existing `pg.Pool`: its connection options are read; it is returned by `rawPool` and left open by `close()`. */
 export interface PoolInstanceConfig extends PostgresAdminBaseConfig {
-  pool: import('pg').Pool
+  pool: PgPoolLike
 }
 export type PostgresAdminStorageConfig = PoolInstanceConfig | ConnectionStringConfig | HostConfig
 
@@ -159,7 +181,7 @@ export interface PgDomainConfig {
   /** A `DbClient` (`storage.db`): share that storage's connections. */
   client?: DbClient
   /** A `pg.Pool`: open our own connections with its options. */
-  pool?: import('pg').Pool
+  pool?: PgPoolLike
   schemaName?: string
   skipDefaultIndexes?: boolean
   /** See `PostgresAdminBaseConfig.pgbouncer` (with `pool`). */
@@ -933,7 +955,7 @@ export declare class PostgresAdminStorage {
    * The `pg.Pool` given in the config (`{ pool }`), else `null`: this storage's own
    * connections live in Rust.
    */
-  get rawPool(): import('pg').Pool | null
+  get rawPool(): PgPoolLike | null
   /** Statements this storage has sent so far (diagnostics: proves round-trip counts). */
   get statementCount(): number
   /** Applied and pending migration versions. */

@@ -31,6 +31,7 @@ import {
   type PaginatedResult,
   type PaginationParams,
   type PoolInstanceConfig,
+  type PgPoolLike,
   type PostgresAdminBaseConfig,
   PostgresAdminStorage,
   type PostgresAdminStorageConfig,
@@ -117,7 +118,8 @@ export async function storageSection(): Promise<void> {
   const storage = new PostgresAdminStorage(configs[0]);
   const kind: 'postgres' = storage.type;
   const schema: string = storage.schemaName;
-  const raw: pg.Pool | null = storage.rawPool;
+  const raw: PgPoolLike | null = storage.rawPool;
+  const rawSql: unknown = raw?.query("select 1");
   const count: number = storage.statementCount;
   const init: void = await storage.init();
   const status: { applied: number[]; pending: number[] } = await storage.migrationStatus();

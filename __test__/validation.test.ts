@@ -99,3 +99,35 @@ describe('errors carry the caller stack', () => {
     expect(e!.stack).toContain('validation.test.ts');
   });
 });
+
+describe('configuration and connection errors say what happened', () => {
+  it('connectionString: undefined (an unset environment variable) is named as undefined', async () => {
+    const { PostgresAdminStorage } = await import('../index.js');
+    let err: (Error & { code?: string }) | undefined;
+    try {
+      new PostgresAdminStorage({ connectionString: undefined as unknown as string });
+    } catch (e) {
+      err = e as Error & { code?: string };
+    }
+    expect(err?.code).toBe('ERR_ADMIN_PG_CONFIG');
+    expect(err?.message).toContain('connectionString is undefined');
+  });
+
+  it('a port that answers but is not PostgreSQL says so', async () => {
+    const net = await import('node:net');
+    const server = net.createServer((sock) => {
+      sock.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const { PostgresAdminStorage } = await import('../index.js');
+    const st = new PostgresAdminStorage({ connectionString: `postgres://u@127.0.0.1:${port}/db`, connectionTimeoutMillis: 2000 } as never);
+    try {
+      const e = await rejectsWith(st.init(), 'ERR_ADMIN_PG_CONNECTION');
+      expect(e.message).toMatch(/PostgreSQL protocol|is a PostgreSQL server listening/);
+    } finally {
+      await st.close();
+      server.close();
+    }
+  });
+});

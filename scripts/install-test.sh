@@ -58,7 +58,7 @@ const { PostgresAdminStorage, ErrorCode } = require('admin-pg-native');
   const s = new PostgresAdminStorage({ connectionString: process.env.DATABASE_URL, schemaName: 'install_test_cjs' });
   await s.init();
   const err = await s.getUser('00000000-0000-0000-0000-000000000000').then(() => null, (e) => e);
-  const none = await s.getUserById('00000000-0000-0000-0000-000000000000');
+  const none = await s.users.getUserById('00000000-0000-0000-0000-000000000000');
   if (none !== null) throw new Error('CJS: expected null');
   await s.close();
   console.log('cjs ok', err ? err.code : 'null', ErrorCode.CLOSED);
@@ -77,9 +77,11 @@ async function main(): Promise<User | null> {
 }
 void main;
 TS
-cat > tsconfig.json <<'JSON'
+# Node's own typings (any Node app has them) from the repository; nothing else, no @types/pg.
+cat > tsconfig.json <<JSON
 { "compilerOptions": { "strict": true, "noEmit": true, "skipLibCheck": false, "module": "nodenext",
-  "moduleResolution": "nodenext", "target": "es2022", "types": [] }, "files": ["app.ts"] }
+  "moduleResolution": "nodenext", "target": "es2022", "typeRoots": ["$ROOT/node_modules/@types"],
+  "types": ["node"] }, "files": ["app.ts"] }
 JSON
 OUT="$(PATH="$NOCARGO_PATH" node esm.mjs)"
 END=$(date +%s%N)

@@ -16,13 +16,13 @@ use std::time::Duration;
 use sqlx::postgres::PgConnection;
 use tokio::time::Instant;
 
-use super::validate::expect_one_of;
 use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, Fields};
 use super::page::{Page, PageRequest};
 use super::queue_listener::Cancel;
 use super::store::{Ctx, Store};
 use super::tables::{table_by_name, Table};
+use super::validate::expect_one_of;
 use super::value::{decode_one, decode_rows, Naming, Row};
 
 fn table() -> &'static Table {

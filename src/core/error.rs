@@ -282,6 +282,16 @@ impl From<sqlx::Error> for StoreError {
                         ""
                     };
                     format!("TLS handshake failed: {text}{hint}")
+                } else if e.kind() == std::io::ErrorKind::UnexpectedEof
+                    || text.contains("expected to read")
+                {
+                    // e.g. `expected to read 1414811696 bytes, got 103 bytes at EOF`: what
+                    // answered was not a PostgreSQL server (an HTTP server, another service).
+                    format!(
+                        "database connection failed: the server closed the connection or did not \
+                         answer in the PostgreSQL protocol (is a PostgreSQL server listening on \
+                         that host and port?) ({text})"
+                    )
                 } else {
                     format!("database connection failed: {text}")
                 };

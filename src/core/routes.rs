@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use sqlx::postgres::PgConnection;
 
-use super::validate::expect_one_of;
 use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, truncate, Fields};
 use super::store::Ctx;
 use super::tables::{table_by_name, Table};
+use super::validate::expect_one_of;
 use super::value::{decode_one, decode_rows, Naming, Param, Row, Value};
 
 fn table() -> &'static Table {

@@ -4,11 +4,11 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::validate::expect_one_of;
 use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, Fields};
 use super::store::Ctx;
 use super::tables::{table_by_name, Table};
+use super::validate::expect_one_of;
 use super::value::{decode_one, decode_rows, Naming, Row};
 
 fn table() -> &'static Table {

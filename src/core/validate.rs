@@ -211,7 +211,10 @@ mod tests {
     use crate::core::tables::table_by_name;
 
     fn f(pairs: &[(&str, Param)]) -> Fields {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
@@ -219,7 +222,11 @@ mod tests {
         for r in RULES {
             let t = table_by_name(r.table).expect("known table");
             for c in r.required.iter().chain(r.enums.iter().map(|(c, _)| c)) {
-                assert!(t.columns.iter().any(|col| col.name == *c), "{}.{c}", r.table);
+                assert!(
+                    t.columns.iter().any(|col| col.name == *c),
+                    "{}.{c}",
+                    r.table
+                );
             }
         }
     }
@@ -246,7 +253,9 @@ mod tests {
     fn enumerated_fields_are_checked_on_create_and_update() {
         let t = table_by_name("admin_deployments").unwrap();
         let e = on_update(t, &f(&[("type", Param::Text("prod".into()))])).unwrap_err();
-        assert!(e.to_string().starts_with("type must be one of production, staging, preview"));
+        assert!(e
+            .to_string()
+            .starts_with("type must be one of production, staging, preview"));
         assert!(on_update(t, &f(&[("status", Param::Text("running".into()))])).is_ok());
         let e = on_update(t, &f(&[("status", Param::Null)])).unwrap_err();
         assert!(e.to_string().starts_with("status must be one of"));

@@ -617,6 +617,27 @@ pub fn opt_bool(env: &Env, v: Option<Unknown>, name: &str) -> CoreResult<Option<
 }
 
 /// A named property of an options object (`undefined` when absent or not an object).
+/// Whether `obj` has an own property `name`, whatever its value (`undefined` included).
+pub fn has_own(env: &Env, obj: Option<Unknown<'_>>, name: &str) -> bool {
+    let Some(o) = obj else { return false };
+    let raw = o.value().value;
+    if type_of(env, raw).ok() != Some(sys::ValueType::napi_object) {
+        return false;
+    }
+    let Ok(key) = CString::new(name) else {
+        return false;
+    };
+    let mut k = ptr::null_mut();
+    if unsafe { sys::napi_create_string_utf8(env.raw(), key.as_ptr(), name.len() as isize, &mut k) }
+        != sys::Status::napi_ok
+    {
+        return false;
+    }
+    let mut has = false;
+    let status = unsafe { sys::napi_has_own_property(env.raw(), raw, k, &mut has) };
+    status == sys::Status::napi_ok && has
+}
+
 pub fn prop<'a>(env: &Env, obj: Option<Unknown<'a>>, name: &str) -> Option<Unknown<'a>> {
     let o = obj?;
     let raw = o.value().value;

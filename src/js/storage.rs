@@ -228,6 +228,19 @@ fn parse_config(env: &Env, config: Option<Unknown>) -> CoreResult<Parsed> {
             host_source(env, obj, false)?,
             parse_ssl(env, convert::prop(env, obj, "ssl"))?,
         )
+    } else if let Some(field) = ["connectionString", "host", "pool"]
+        .into_iter()
+        .find(|f| convert::has_own(env, obj, f))
+    {
+        // `{ connectionString: process.env.DATABASE_URL }` with the variable unset.
+        return Err(config_err(format!(
+            "{field} is undefined (is the environment variable it comes from unset?): expected {}",
+            match field {
+                "connectionString" => "a postgres:// URL",
+                "host" => "a host name",
+                _ => "a pg.Pool",
+            }
+        )));
     } else {
         return Err(config_err(
             "invalid configuration: expected { connectionString }, { host, port, database, user, password } or { pool }",
@@ -423,7 +436,7 @@ impl PostgresAdminStorage {
 
     /// The `pg.Pool` given in the config (`{ pool }`), else `null`: this storage's own
     /// connections live in Rust.
-    #[napi(getter, ts_return_type = "import('pg').Pool | null")]
+    #[napi(getter, ts_return_type = "PgPoolLike | null")]
     pub fn raw_pool(&self, env: Env) -> napi::Result<JsOut> {
         match &self.pool_ref {
             Some(r) => Ok(JsOut(r.get_value(&env)?.value().value)),
