@@ -7,7 +7,10 @@
 
 const { wrapBinding } = require('./lib/wrap.js');
 const { hooks } = require('./lib/hooks.js');
+const { loadBinding } = require('./lib/load.js');
 
-wrapBinding(require('./binding.js'), hooks);
+wrapBinding(loadBinding(), hooks);
 
+// Kept in this literal shape: Node's CommonJS named-export detection (ESM `import { … }`)
+// follows a `module.exports = require(…)` re-export.
 module.exports = require('./binding.js');

@@ -111,3 +111,24 @@ describe('module formats', () => {
     expect(cjs.PostgresAdminStorage).toBe(m.PostgresAdminStorage);
   });
 });
+
+describe('loader', () => {
+  it('without a prebuilt for the platform, the error names the package it looked for and how to build from source', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admin-pg-noaddon-'));
+    const root = path.join(__dirname, '..');
+    for (const f of ['index.js', 'binding.js']) fs.copyFileSync(path.join(root, f), path.join(dir, f));
+    fs.cpSync(path.join(root, 'lib'), path.join(dir, 'lib'), { recursive: true });
+    const script = path.join(dir, 'load.cjs');
+    fs.writeFileSync(
+      script,
+      `try { require('./index.js'); console.log('loaded') } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, pkg: e.packageName })) }`,
+    );
+    const r = await runNode(script);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const out = JSON.parse(r.stdout);
+    expect(out.code).toBe('ERR_ADMIN_PG_NATIVE_ADDON_MISSING');
+    expect(out.pkg).toBe(`admin-pg-native-${process.platform}-${process.arch}-gnu`);
+    expect(out.message).toContain(`\`${out.pkg}\``);
+    expect(out.message).toContain('build from source');
+  });
+});

@@ -14,7 +14,18 @@ NODE_FILE="admin-pg-native.linux-x64-gnu.node"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 cp "$NODE_FILE" npm/linux-x64-gnu/
-MAIN_TGZ="$(npm pack --silent --ignore-scripts --pack-destination "$WORK" | tail -n 1)"
+# The main package as the release publishes it: `napi prepublish` writes one
+# optionalDependency per platform package (same version) into its package.json; stage a copy
+# of the published files and do the same here.
+STAGE="$WORK/stage"
+mkdir -p "$STAGE"
+cp -r package.json README.md index.js binding.js index.d.ts lib bin "$STAGE/"
+node -e '
+  const fs = require("fs"); const f = process.argv[1]; const p = JSON.parse(fs.readFileSync(f, "utf8"));
+  const dirs = fs.readdirSync("npm");
+  p.optionalDependencies = Object.fromEntries(dirs.map((d) => [`${p.napi.binaryName}-${d}`, p.version]));
+  fs.writeFileSync(f, JSON.stringify(p, null, 2));' "$STAGE/package.json"
+MAIN_TGZ="$(cd "$STAGE" && npm pack --silent --ignore-scripts --pack-destination "$WORK" | tail -n 1)"
 PLAT_TGZ="$(cd npm/linux-x64-gnu && npm pack --silent --ignore-scripts --pack-destination "$WORK" | tail -n 1)"
 rm -f "npm/linux-x64-gnu/$NODE_FILE"
 echo "tarballs: $(du -h "$WORK/$MAIN_TGZ" | cut -f1) $MAIN_TGZ, $(du -h "$WORK/$PLAT_TGZ" | cut -f1) $PLAT_TGZ"
