@@ -952,10 +952,10 @@ export declare class PostgresAdminStorage {
   /** The raw SQL client (`none, one, oneOrNone, any, manyOrNone, many, query, tx`). */
   get db(): DbClient
   /**
-   * The `pg.Pool` given in the config (`{ pool }`), else `null`: this storage's own
-   * connections live in Rust.
+   * `storage.rawPool`: the `pg.Pool` given in the config (`{ pool }`); otherwise lib/rawpool.js
+   * makes a `pg.Pool` on the same settings on first access (this native getter gives `null`).
    */
-  get rawPool(): PgPoolLike | null
+  get rawPool(): PgPoolLike
   /** Statements this storage has sent so far (diagnostics: proves round-trip counts). */
   get statementCount(): number
   /** Applied and pending migration versions. */

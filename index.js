@@ -8,8 +8,11 @@
 const { wrapBinding } = require('./lib/wrap.js');
 const { hooks } = require('./lib/hooks.js');
 const { loadBinding } = require('./lib/load.js');
+const { installRawPool } = require('./lib/rawpool.js');
 
-wrapBinding(loadBinding(), hooks);
+const binding = loadBinding();
+wrapBinding(binding, hooks);
+installRawPool(binding);
 
 // Kept in this literal shape: Node's CommonJS named-export detection (ESM `import { … }`)
 // follows a `module.exports = require(…)` re-export.

@@ -75,8 +75,15 @@ describe('config variants', () => {
     }
   });
 
-  it('rawPool is null when no pool was given', () => {
-    expect(createStorage().rawPool).toBeNull();
+  it('rawPool without a { pool } config: a real pg.Pool on the same settings, made on first access, ended by close()', async () => {
+    const s = createStorage();
+    const raw = s.rawPool;
+    expect(raw).toBeInstanceOf(pg.Pool);
+    expect(s.rawPool).toBe(raw);
+    const r = await raw!.query('select current_database() as db');
+    expect(r.rows[0].db).toBe(new URL(databaseUrl()).pathname.slice(1));
+    await s.close();
+    expect((raw as pg.Pool & { ended: boolean }).ended).toBe(true);
   });
 
   it('schemaName defaults to mastra_admin (nothing is created by the constructor)', () => {

@@ -71,6 +71,10 @@ const { PostgresAdminStorage, ErrorCode } = require('admin-pg-native');
   const err = await s.getUser('00000000-0000-0000-0000-000000000000').then(() => null, (e) => e);
   const none = await s.users.getUserById('00000000-0000-0000-0000-000000000000');
   if (none !== null) throw new Error('CJS: expected null');
+  // `pg` (an optional peer dependency) is not installed in this app: rawPool says to install it.
+  let rawErr = null;
+  try { s.rawPool; } catch (e) { rawErr = e; }
+  if (!rawErr || rawErr.code !== 'ERR_ADMIN_PG_CONFIG' || !/npm install pg/.test(rawErr.message)) throw new Error('CJS: rawPool without pg');
   await s.close();
   console.log('cjs ok', err ? err.code : 'null', ErrorCode.CLOSED);
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -434,9 +434,9 @@ impl PostgresAdminStorage {
         crate::js::db_client::DbClient::new(self.target())
     }
 
-    /// The `pg.Pool` given in the config (`{ pool }`), else `null`: this storage's own
-    /// connections live in Rust.
-    #[napi(getter, ts_return_type = "PgPoolLike | null")]
+    /// `storage.rawPool`: the `pg.Pool` given in the config (`{ pool }`); otherwise lib/rawpool.js
+    /// makes a `pg.Pool` on the same settings on first access (this native getter gives `null`).
+    #[napi(getter, ts_return_type = "PgPoolLike")]
     pub fn raw_pool(&self, env: Env) -> napi::Result<JsOut> {
         match &self.pool_ref {
             Some(r) => Ok(JsOut(r.get_value(&env)?.value().value)),
