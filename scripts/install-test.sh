@@ -16,7 +16,7 @@ trap 'rm -rf "$WORK"' EXIT
 cp "$NODE_FILE" npm/linux-x64-gnu/
 # The main package as the release publishes it: `napi prepublish` writes one
 # optionalDependency per platform package (same version) into its package.json; stage a copy
-# of the published files and do the same here.
+# of the published files and do the same here (and drop `prepare`, as the release does).
 STAGE="$WORK/stage"
 mkdir -p "$STAGE"
 cp -r package.json README.md index.js binding.js index.d.ts lib bin "$STAGE/"
@@ -24,6 +24,7 @@ node -e '
   const fs = require("fs"); const f = process.argv[1]; const p = JSON.parse(fs.readFileSync(f, "utf8"));
   const dirs = fs.readdirSync("npm");
   p.optionalDependencies = Object.fromEntries(dirs.map((d) => [`${p.napi.binaryName}-${d}`, p.version]));
+  delete p.scripts.prepare; // the release publishes no lifecycle script (release.yml deletes it too)
   fs.writeFileSync(f, JSON.stringify(p, null, 2));' "$STAGE/package.json"
 MAIN_TGZ="$(cd "$STAGE" && npm pack --silent --ignore-scripts --pack-destination "$WORK" | tail -n 1)"
 PLAT_TGZ="$(cd npm/linux-x64-gnu && npm pack --silent --ignore-scripts --pack-destination "$WORK" | tail -n 1)"
