@@ -4,7 +4,7 @@
 // peer dependency: without it, the getter throws a coded error saying to install it.
 'use strict';
 
-const configs = new WeakMap(); // storage → its constructor config (connection fields only)
+const options = new WeakMap(); // storage → pg.Pool options derived from its constructor config
 const pools = new WeakMap(); // storage → the pg.Pool made for it
 
 const CONNECTION_FIELDS = ['connectionString', 'host', 'port', 'database', 'user', 'password', 'ssl'];
@@ -41,13 +41,7 @@ function installRawPool(binding) {
     construct(target, args, newTarget) {
       const storage = Reflect.construct(target, args, newTarget === binding.PostgresAdminStorage ? target : newTarget);
       const cfg = args[0];
-      if (cfg !== null && typeof cfg === 'object') {
-        const kept = {};
-        for (const k of [...CONNECTION_FIELDS, 'max', 'idleTimeoutMillis', 'connectionTimeoutMillis', 'applicationName']) {
-          if (cfg[k] !== undefined) kept[k] = cfg[k];
-        }
-        configs.set(storage, kept);
-      }
+      if (cfg !== null && typeof cfg === 'object') options.set(storage, pgOptions(cfg));
       return storage;
     },
   });
@@ -60,7 +54,7 @@ function installRawPool(binding) {
       let pool = pools.get(this);
       if (!pool) {
         const { Pool } = loadPg();
-        pool = new Pool(pgOptions(configs.get(this) ?? {}));
+        pool = new Pool(options.get(this) ?? {});
         pools.set(this, pool);
       }
       return pool;

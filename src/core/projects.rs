@@ -374,12 +374,6 @@ pub async fn delete_project(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Res
 
 // ---------- environment variables ----------
 
-fn given(fields: &Fields, table: &'static Table, column: &str) -> bool {
-    fields
-        .iter()
-        .any(|(k, v)| table.column(k).map(|c| c.name) == Some(column) && !matches!(v, Param::Null))
-}
-
 /// Set an env var: one atomic upsert on (project, deployment type, key), NULL deployment type
 /// included. An existing row keeps its `id` and `createdAt`; `isSecret` left out keeps the
 /// stored flag (true for a new row). Returns the row.
@@ -390,7 +384,7 @@ pub async fn set_env_var(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) ->
         ("key", "key"),
         ("encrypted_value", "encryptedValue"),
     ] {
-        if !given(fields, table, column) {
+        if !super::validate::given(fields, table, column) {
             return Err(StoreError::invalid(format!("{name} is required")));
         }
     }

@@ -158,13 +158,17 @@ fn check_enums(rules: &Rules, table: &Table, fields: &Fields) -> Result<()> {
             continue; // unknown names are refused, with their own message, by the engine
         };
         if let Some((_, allowed)) = rules.enums.iter().find(|(c, _)| *c == col.name) {
-            match value {
-                Param::Text(s) => expect_one_of(s, allowed, col.camel)?,
-                other => expect_one_of(&param_text(other), allowed, col.camel)?,
-            }
+            expect_one_of(&param_text(value), allowed, col.camel)?;
         }
     }
     Ok(())
+}
+
+/// Whether `fields` gives `column` (snake_case) a non-null value.
+pub fn given(fields: &Fields, table: &Table, column: &str) -> bool {
+    fields
+        .iter()
+        .any(|(k, v)| table.column(k).map(|c| c.name) == Some(column) && !matches!(v, Param::Null))
 }
 
 /// Before an INSERT by a domain: every required field given and not null, every enumerated
@@ -173,18 +177,9 @@ pub fn on_create(table: &Table, fields: &Fields) -> Result<()> {
     let Some(rules) = rules(table) else {
         return Ok(());
     };
-    for required in rules.required {
-        let given = fields.iter().any(|(k, v)| {
-            table.column(k).map(|c| c.name) == Some(*required) && !matches!(v, Param::Null)
-        });
-        if !given {
-            let camel = table
-                .columns
-                .iter()
-                .find(|c| c.name == *required)
-                .map_or(*required, |c| c.camel);
-            return Err(StoreError::invalid(format!("{camel} is required")));
-        }
+    if let Some(missing) = rules.required.iter().find(|c| !given(fields, table, c)) {
+        let camel = table.column(missing).map_or(*missing, |c| c.camel);
+        return Err(StoreError::invalid(format!("{camel} is required")));
     }
     check_enums(rules, table, fields)
 }
