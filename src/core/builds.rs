@@ -286,6 +286,11 @@ pub async fn dequeue(ctx: &Ctx, conn: &mut PgConnection, claim: &Claim) -> Resul
     row.map(|r| decode_one(&r, Naming::Camel)).transpose()
 }
 
+/// `dequeue` without a worker or lease (`AdminStorage.dequeueNextBuild`).
+pub async fn dequeue_next(ctx: &Ctx, conn: &mut PgConnection) -> Result<Option<Row>> {
+    dequeue(ctx, conn, &Claim::default()).await
+}
+
 /// Claim up to `n` of the oldest queued builds in one statement, same guarantees as
 /// `dequeue`; returned in queue order.
 pub async fn dequeue_batch(

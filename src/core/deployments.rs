@@ -178,6 +178,15 @@ pub async fn list_by_type(
     decode_rows(&rows, Naming::Camel)
 }
 
+/// A project's preview deployments, newest first.
+pub async fn list_previews(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    project_id: &str,
+) -> Result<Vec<Row>> {
+    list_by_type(ctx, conn, project_id, "preview").await
+}
+
 /// A project's pending, building or running deployments, newest first.
 pub async fn list_active(ctx: &Ctx, conn: &mut PgConnection, project_id: &str) -> Result<Vec<Row>> {
     let Some(project_id) = parse_id(project_id) else {

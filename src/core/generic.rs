@@ -551,3 +551,33 @@ pub async fn count(
         .await?;
     Ok(n)
 }
+
+/// `batch_insert` in one transaction of its own: several statements land together.
+pub async fn batch_insert_atomic(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    table: &'static Table,
+    records: &[Fields],
+) -> Result<Vec<Row>> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let rows = batch_insert(ctx, &mut tx, table, records).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// The first row matching, or `None` (AdminPgDB `findOneBy`).
+pub async fn find_one_by(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    table: &'static Table,
+    conditions: &[(String, Condition)],
+) -> Result<Option<Row>> {
+    let options = FindOptions {
+        limit: Some(1),
+        ..Default::default()
+    };
+    Ok(find_by(ctx, conn, table, conditions, &options)
+        .await?
+        .into_iter()
+        .next())
+}

@@ -576,6 +576,45 @@ pub async fn delete_api_token(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> R
     generic::delete(ctx, conn, tokens_table(), id).await
 }
 
+/// The project-wide env vars (no deployment type), as `AdminStorage.getProjectEnvVars` lists them.
+pub async fn list_project_env_vars(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    project_id: &str,
+) -> Result<Vec<Row>> {
+    list_env_vars(ctx, conn, project_id, &EnvScope::Only(None)).await
+}
+
+/// `AdminStorage.setProjectEnvVar(projectId, envVar)`: a project-wide variable (a
+/// `deploymentType` in `envVar` is refused; `projectId` in it is replaced by the argument).
+pub async fn set_project_env_var(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    project_id: &str,
+    env_var: &Fields,
+) -> Result<Row> {
+    if env_var
+        .iter()
+        .any(|(k, v)| (k == "deploymentType" || k == "deployment_type") && *v != Param::Null)
+    {
+        return Err(StoreError::invalid(
+            "setProjectEnvVar sets project-wide variables: use projects.setEnvVar for a deploymentType",
+        ));
+    }
+    let mut fields: Fields = env_var
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "projectId" | "project_id" | "deploymentType" | "deployment_type"
+            )
+        })
+        .cloned()
+        .collect();
+    fields.push(("projectId".into(), Param::Text(project_id.into())));
+    set_env_var(ctx, conn, &fields).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -353,6 +353,18 @@ pub async fn list_roles(ctx: &Ctx, conn: &mut PgConnection) -> Result<Vec<Row>> 
     decode_rows(&rows, Naming::Camel)
 }
 
+/// `list_roles_for_team` when a team is given, else `list_roles`.
+pub async fn list_roles_of(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    team_id: Option<&str>,
+) -> Result<Vec<Row>> {
+    match team_id {
+        Some(team) => list_roles_for_team(ctx, conn, team).await,
+        None => list_roles(ctx, conn).await,
+    }
+}
+
 /// A team's roles and the system roles: system roles first, then by name, `id` last.
 pub async fn list_roles_for_team(
     ctx: &Ctx,

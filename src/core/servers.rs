@@ -106,8 +106,7 @@ pub async fn update_health(
     conn: &mut PgConnection,
     id: &str,
     status: &str,
-    memory_usage_mb: Metric,
-    cpu_percent: Metric,
+    (memory_usage_mb, cpu_percent): (Metric, Metric),
 ) -> Result<Option<Row>> {
     expect_one_of(status, HEALTH_STATUSES, "status")?;
     let Some(id) = parse_id(id) else {
@@ -200,13 +199,16 @@ pub async fn list_all(
 }
 
 /// Live servers reported unhealthy, or whose last health check is more than
-/// `threshold_minutes` old; newest first.
+/// `threshold_minutes` (default 5) old; newest first.
 pub async fn unhealthy(
     ctx: &Ctx,
     conn: &mut PgConnection,
-    threshold_minutes: f64,
+    threshold_minutes: Option<f64>,
 ) -> Result<Vec<Row>> {
-    let minutes = duration_arg(threshold_minutes, "thresholdMinutes")?;
+    let minutes = duration_arg(
+        threshold_minutes.unwrap_or(DEFAULT_UNHEALTHY_MINUTES),
+        "thresholdMinutes",
+    )?;
     let rows = ctx
         .query(
             "SELECT * FROM {s}.admin_running_servers \
@@ -223,13 +225,16 @@ pub async fn unhealthy(
     decode_rows(&rows, Naming::Camel)
 }
 
-/// Delete servers stopped more than `older_than_days` ago; how many were deleted.
+/// Delete servers stopped more than `older_than_days` (default 7) ago; how many were deleted.
 pub async fn cleanup_stopped(
     ctx: &Ctx,
     conn: &mut PgConnection,
-    older_than_days: f64,
+    older_than_days: Option<f64>,
 ) -> Result<i64> {
-    let days = duration_arg(older_than_days, "olderThanDays")?;
+    let days = duration_arg(
+        older_than_days.unwrap_or(DEFAULT_STOPPED_DAYS),
+        "olderThanDays",
+    )?;
     let res = ctx
         .query(
             "DELETE FROM {s}.admin_running_servers \
@@ -240,6 +245,11 @@ pub async fn cleanup_stopped(
         .execute(&mut *conn)
         .await?;
     Ok(res.rows_affected() as i64)
+}
+
+/// Every live server, newest first (`AdminStorage.listRunningServers`).
+pub async fn list_all_live(ctx: &Ctx, conn: &mut PgConnection) -> Result<Vec<Row>> {
+    list_live(ctx, conn, None).await
 }
 
 #[cfg(test)]

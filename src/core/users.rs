@@ -133,8 +133,7 @@ pub async fn delete(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool
 pub async fn list(
     ctx: &Ctx,
     conn: &mut PgConnection,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    (limit, offset): (Option<i64>, Option<i64>),
 ) -> Result<Vec<Row>> {
     let rows = ctx
         .query(

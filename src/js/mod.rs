@@ -54,12 +54,14 @@ macro_rules! with_read_conn {
 
 pub mod abort;
 pub mod admin_pg_db;
+pub mod args;
 pub mod builds;
 pub mod constants;
 pub mod convert;
 pub mod db_client;
 pub mod deployments;
 pub mod error;
+pub mod methods;
 pub mod projects;
 pub mod rbac;
 pub mod routes;

@@ -1,617 +1,112 @@
 //! Projects: the `ProjectsPG` domain object and the flat `AdminStorage` project, env var and
 //! API token methods.
+#![allow(non_snake_case)] // argument names are the JS ones: they name the argument in errors
 
-use napi::bindgen_prelude::{PromiseRaw, Unknown};
-use napi::{Env, JsValue};
-use napi_derive::napi;
-
-use super::convert::{self, JsOut};
-use super::error::{out_bool, out_opt_row, out_page, out_row, out_rows, out_void, run};
+use super::error::{out_bool, out_opt_row, out_page, out_row, out_rows};
+use super::methods::{methods, out_void};
 use super::storage::PostgresAdminStorage;
-use crate::core::error::StoreError;
-use crate::core::generic::Fields;
-use crate::core::projects::{self, EnvScope};
-use crate::core::store::Target;
-use crate::core::value::Param;
+use crate::core::projects;
 
-/// The seed's `ProjectsPG` domain object (`storage.projects`).
-#[napi(js_name = "ProjectsPG")]
-pub struct ProjectsPG {
-    pub(crate) target: Target,
-}
+methods! {
+    "The seed's `ProjectsPG` domain object (`storage.projects`)."
+    class ProjectsPG = "ProjectsPG", getter projects {
 
-/// `listEnvVars`' optional deployment type: left out → every scope, `null` → project-wide
-/// only, a string → that type.
-/// (An `Unknown`, not an `Option`: napi maps both `null` and `undefined` to `None`.)
-fn env_scope(env: &Env, v: Unknown) -> Result<EnvScope, StoreError> {
-    match convert::param(env, v.value().value, convert::Undefined::Skip)? {
-        None => Ok(EnvScope::All),
-        Some(Param::Null) => Ok(EnvScope::Only(None)),
-        Some(Param::Text(t)) => Ok(EnvScope::Only(Some(t))),
-        Some(_) => Err(StoreError::invalid(
-            "deploymentType must be a string or null",
-        )),
-    }
-}
-
-#[napi]
-impl ProjectsPG {
-    /// `new ProjectsPG({ client: storage.db })` or `new ProjectsPG({ pool, schemaName })`, as in the seed.
-    #[napi(constructor, ts_args_type = "config: PgDomainConfig")]
-    pub fn new(
-        env: napi::Env,
-        config: Option<napi::bindgen_prelude::Unknown>,
-    ) -> napi::Result<Self> {
-        Ok(ProjectsPG {
-            target: super::storage::domain_target(&env, config, "ProjectsPG")?,
-        })
-    }
-
-    /// Create a project; its `envVars` (if any) are stored in the same transaction, and it
-    /// comes back with `envVars` as stored. Duplicate slug in the team →
-    /// `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
-    #[napi(ts_args_type = "data: NewProject", ts_return_type = "Promise<Project>")]
-    pub fn create_project<'env>(
-        &self,
-        env: &'env Env,
-        data: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::fields(env, data, "data")
-            .map(|f| with_conn!(t, |ctx, conn| projects::create_project(ctx, conn, &f)));
-        run(env, work, out_row)
-    }
-
-    /// The project (with its project-wide `envVars`), or `null`.
-    #[napi(
-        ts_args_type = "id: string",
-        ts_return_type = "Promise<Project | null>"
-    )]
-    pub fn get_project_by_id<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::text(env, id, "id")
-            .map(|id| with_read_conn!(t, |ctx, conn| projects::get_project(ctx, conn, &id)));
-        run(env, work, out_opt_row)
+    "Create a project; its `envVars` (if any) are stored in the same transaction, and it"
+    "comes back with `envVars` as stored. Duplicate slug in the team →"
+    "`ERR_ADMIN_PG_UNIQUE_VIOLATION`."
+    insert projects create_project(data: fields) "data: NewProject" -> out_row "Promise<Project>"
+        = projects::create_project, flat create_project;
+    "The project (with its project-wide `envVars`), or `null`."
+    select projects get_project_by_id(id: text) "id: string"
+        -> out_opt_row "Promise<Project | null>" = projects::get_project, flat get_project;
+    "The team's project with this slug, or `null`."
+    select projects get_project_by_slug(teamId: text, slug: text) "teamId: string, slug: string"
+        -> out_opt_row "Promise<Project | null>" = projects::get_project_by_slug,
+        flat get_project_by_slug;
+    "Update; `null` when there is no such project. `envVars`, `id`, `createdAt`,"
+    "`updatedAt` in the data are ignored."
+    update projects update_project(id: text, data: fields) "id: string, data: Partial<Project>"
+        -> out_opt_row "Promise<Project | null>" = projects::update_project;
+    "Whether a project was deleted; its env vars, tokens and deployments go with it."
+    delete projects delete_project(id: text) "id: string" -> out_bool "Promise<boolean>"
+        = projects::delete_project;
+    "The team's projects by name (`id` breaks ties), `envVars` loaded in the same statement."
+    select projects list_projects(teamId: text) "teamId: string" -> out_rows "Promise<Project[]>"
+        = projects::list_projects;
+    "Set an env var in one atomic upsert on (projectId, deploymentType, key) — a NULL"
+    "deploymentType included: an existing row keeps its `id` and `createdAt`."
+    "`encryptedValue` is stored as given."
+    upsert project_env_vars set_env_var(data: fields) "data: SetEnvVarInput"
+        -> out_row "Promise<ProjectEnvVar>" = projects::set_env_var;
+    "The env var with this key for this deployment type (left out or `null`: project-wide),"
+    "or `null`."
+    select project_env_vars get_env_var(projectId: text, key: text, deploymentType: opt_text)
+        "projectId: string, key: string, deploymentType?: DeploymentType | string | null"
+        -> out_opt_row "Promise<ProjectEnvVar | null>" = projects::get_env_var;
+    "A project's env vars by key: every scope when `deploymentType` is left out, only"
+    "project-wide ones for `null`, else that deployment type's."
+    select project_env_vars list_env_vars(projectId: text, deploymentType: env_scope)
+        "projectId: string, deploymentType?: DeploymentType | string | null"
+        -> out_rows "Promise<ProjectEnvVar[]>" = projects::list_env_vars;
+    "Whether an env var was deleted."
+    delete project_env_vars delete_env_var(id: text) "id: string" -> out_bool "Promise<boolean>"
+        = projects::delete_env_var;
+    "Store an API token (hash and prefix; `scopes` a JSON array). Duplicate hash →"
+    "`ERR_ADMIN_PG_UNIQUE_VIOLATION`."
+    insert project_api_tokens create_api_token(data: fields) "data: NewProjectApiToken"
+        -> out_row "Promise<ProjectApiToken>" = projects::create_api_token,
+        flat create_project_api_token;
+    "The token with this hash, or `null`."
+    select project_api_tokens get_api_token_by_hash(tokenHash: text) "tokenHash: string"
+        -> out_opt_row "Promise<ProjectApiToken | null>" = projects::get_api_token_by_hash,
+        flat get_project_api_token_by_hash;
+    "A project's tokens, newest first (`id` breaks ties)."
+    select project_api_tokens list_api_tokens(projectId: text) "projectId: string"
+        -> out_rows "Promise<ProjectApiToken[]>" = projects::list_api_tokens,
+        flat list_project_api_tokens;
+    "Stamp `lastUsedAt` with the server clock (a missing token is ignored)."
+    update project_api_tokens update_api_token_last_used(id: text) "id: string"
+        -> out_void "Promise<void>" = projects::touch_api_token,
+        flat update_project_api_token_last_used;
+    "Whether a token was deleted."
+    delete project_api_tokens delete_api_token(id: text) "id: string"
+        -> out_bool "Promise<boolean>" = projects::delete_api_token;
     }
 
-    /// The team's project with this slug, or `null`.
-    #[napi(
-        ts_args_type = "teamId: string, slug: string",
-        ts_return_type = "Promise<Project | null>"
-    )]
-    pub fn get_project_by_slug<'env>(
-        &self,
-        env: &'env Env,
-        team_id: Unknown,
-        slug: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = (|| {
-            let team = convert::text(env, team_id, "teamId")?;
-            let slug = convert::text(env, slug, "slug")?;
-            Ok(with_read_conn!(t, |ctx, conn| {
-                projects::get_project_by_slug(ctx, conn, &team, &slug)
-            }))
-        })();
-        run(env, work, out_opt_row)
-    }
-
-    /// Update; `null` when there is no such project. `envVars`, `id`, `createdAt`,
-    /// `updatedAt` in the data are ignored.
-    #[napi(
-        ts_args_type = "id: string, data: Partial<Project>",
-        ts_return_type = "Promise<Project | null>"
-    )]
-    pub fn update_project<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-        data: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::text(env, id, "id").and_then(|id| {
-            let f = convert::fields(env, data, "data")?;
-            Ok(with_conn!(t, |ctx, conn| projects::update_project(
-                ctx, conn, &id, &f
-            )))
-        });
-        run(env, work, out_opt_row)
-    }
-
-    /// Whether a project was deleted; its env vars, tokens and deployments go with it.
-    #[napi(ts_args_type = "id: string", ts_return_type = "Promise<boolean>")]
-    pub fn delete_project<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| projects::delete_project(ctx, conn, &id)));
-        run(env, work, out_bool)
-    }
-
-    /// The team's projects by name (`id` breaks ties), `envVars` loaded in the same statement.
-    #[napi(ts_args_type = "teamId: string", ts_return_type = "Promise<Project[]>")]
-    pub fn list_projects<'env>(
-        &self,
-        env: &'env Env,
-        team_id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::text(env, team_id, "teamId")
-            .map(|team| with_read_conn!(t, |ctx, conn| projects::list_projects(ctx, conn, &team)));
-        run(env, work, out_rows)
-    }
-
-    /// Set an env var in one atomic upsert on (projectId, deploymentType, key) — a NULL
-    /// deploymentType included: an existing row keeps its `id` and `createdAt`.
-    /// `encryptedValue` is stored as given.
-    #[napi(
-        ts_args_type = "data: SetEnvVarInput",
-        ts_return_type = "Promise<ProjectEnvVar>"
-    )]
-    pub fn set_env_var<'env>(
-        &self,
-        env: &'env Env,
-        data: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::fields(env, data, "data")
-            .map(|f| with_conn!(t, |ctx, conn| projects::set_env_var(ctx, conn, &f)));
-        run(env, work, out_row)
-    }
-
-    /// The env var with this key for this deployment type (left out or `null`: project-wide),
-    /// or `null`.
-    #[napi(
-        ts_args_type = "projectId: string, key: string, deploymentType?: DeploymentType | string | null",
-        ts_return_type = "Promise<ProjectEnvVar | null>"
-    )]
-    pub fn get_env_var<'env>(
-        &self,
-        env: &'env Env,
-        project_id: Unknown,
-        key: Unknown,
-        deployment_type: Option<Unknown>,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = (|| {
-            let project = convert::text(env, project_id, "projectId")?;
-            let key = convert::text(env, key, "key")?;
-            let dtype = convert::opt_text(env, deployment_type, "deploymentType")?;
-            Ok(with_read_conn!(t, |ctx, conn| projects::get_env_var(
-                ctx,
-                conn,
-                &project,
-                &key,
-                dtype.as_deref()
-            )))
-        })();
-        run(env, work, out_opt_row)
-    }
-
-    /// A project's env vars by key: every scope when `deploymentType` is left out, only
-    /// project-wide ones for `null`, else that deployment type's.
-    #[napi(
-        ts_args_type = "projectId: string, deploymentType?: DeploymentType | string | null",
-        ts_return_type = "Promise<ProjectEnvVar[]>"
-    )]
-    pub fn list_env_vars<'env>(
-        &self,
-        env: &'env Env,
-        project_id: Unknown,
-        deployment_type: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = (|| {
-            let project = convert::text(env, project_id, "projectId")?;
-            let scope = env_scope(env, deployment_type)?;
-            Ok(with_read_conn!(t, |ctx, conn| projects::list_env_vars(
-                ctx, conn, &project, &scope
-            )))
-        })();
-        run(env, work, out_rows)
-    }
-
-    /// Whether an env var was deleted.
-    #[napi(ts_args_type = "id: string", ts_return_type = "Promise<boolean>")]
-    pub fn delete_env_var<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| projects::delete_env_var(ctx, conn, &id)));
-        run(env, work, out_bool)
-    }
-
-    /// Store an API token (hash and prefix; `scopes` a JSON array). Duplicate hash →
-    /// `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
-    #[napi(
-        ts_args_type = "data: NewProjectApiToken",
-        ts_return_type = "Promise<ProjectApiToken>"
-    )]
-    pub fn create_api_token<'env>(
-        &self,
-        env: &'env Env,
-        data: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::fields(env, data, "data")
-            .map(|f| with_conn!(t, |ctx, conn| projects::create_api_token(ctx, conn, &f)));
-        run(env, work, out_row)
-    }
-
-    /// The token with this hash, or `null`.
-    #[napi(
-        ts_args_type = "tokenHash: string",
-        ts_return_type = "Promise<ProjectApiToken | null>"
-    )]
-    pub fn get_api_token_by_hash<'env>(
-        &self,
-        env: &'env Env,
-        token_hash: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::text(env, token_hash, "tokenHash").map(|h| {
-            with_read_conn!(t, |ctx, conn| projects::get_api_token_by_hash(
-                ctx, conn, &h
-            ))
-        });
-        run(env, work, out_opt_row)
-    }
-
-    /// A project's tokens, newest first (`id` breaks ties).
-    #[napi(
-        ts_args_type = "projectId: string",
-        ts_return_type = "Promise<ProjectApiToken[]>"
-    )]
-    pub fn list_api_tokens<'env>(
-        &self,
-        env: &'env Env,
-        project_id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::text(env, project_id, "projectId")
-            .map(|p| with_read_conn!(t, |ctx, conn| projects::list_api_tokens(ctx, conn, &p)));
-        run(env, work, out_rows)
-    }
-
-    /// Stamp `lastUsedAt` with the server clock (a missing token is ignored).
-    #[napi(ts_args_type = "id: string", ts_return_type = "Promise<void>")]
-    pub fn update_api_token_last_used<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::text(env, id, "id").map(|id| {
-            with_conn!(t, |ctx, conn| async {
-                projects::touch_api_token(ctx, conn, &id).await.map(|_| ())
-            })
-        });
-        run(env, work, out_void)
-    }
-
-    /// Whether a token was deleted.
-    #[napi(ts_args_type = "id: string", ts_return_type = "Promise<boolean>")]
-    pub fn delete_api_token<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target.clone();
-        let work = convert::text(env, id, "id")
-            .map(|id| with_conn!(t, |ctx, conn| projects::delete_api_token(ctx, conn, &id)));
-        run(env, work, out_bool)
-    }
-}
-
-/// The flat face's env var data: project-wide (no deployment type), for `projectId`.
-fn flat_env_var(env: &Env, project_id: Unknown, env_var: Unknown) -> Result<Fields, StoreError> {
-    let project = convert::text(env, project_id, "projectId")?;
-    let mut fields = convert::fields(env, env_var, "envVar")?;
-    if fields
-        .iter()
-        .any(|(k, v)| (k == "deploymentType" || k == "deployment_type") && *v != Param::Null)
-    {
-        return Err(StoreError::invalid(
-            "setProjectEnvVar sets project-wide variables: use projects.setEnvVar for a deploymentType",
-        ));
-    }
-    fields.retain(|(k, _)| {
-        !matches!(
-            k.as_str(),
-            "projectId" | "project_id" | "deploymentType" | "deployment_type"
-        )
-    });
-    fields.push(("projectId".into(), Param::Text(project)));
-    Ok(fields)
-}
-
-/// Flat `AdminStorage` project, env var and API token methods.
-#[napi]
-impl PostgresAdminStorage {
-    /// The seed's projects domain object.
-    #[napi(getter)]
-    pub fn projects(&self) -> ProjectsPG {
-        ProjectsPG {
-            target: self.target(),
-        }
-    }
-
-    /// `AdminStorage.getProject`: the project with its `envVars`, or `null`.
-    #[napi(
-        ts_args_type = "id: string",
-        ts_return_type = "Promise<Project | null>"
-    )]
-    pub fn get_project<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.projects().get_project_by_id(env, id)
-    }
-
-    /// `AdminStorage.getProjectBySlug`: the team's project with this slug, or `null`.
-    #[napi(
-        js_name = "getProjectBySlug",
-        ts_args_type = "teamId: string, slug: string",
-        ts_return_type = "Promise<Project | null>"
-    )]
-    pub fn flat_get_project_by_slug<'env>(
-        &self,
-        env: &'env Env,
-        team_id: Unknown,
-        slug: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.projects().get_project_by_slug(env, team_id, slug)
-    }
-
-    /// `AdminStorage.listProjectsForTeam`: by name, paginated, `envVars` included — one
-    /// statement whatever the page size.
-    #[napi(
-        ts_args_type = "teamId: string, pagination?: PaginationParams",
-        ts_return_type = "Promise<PaginatedResult<Project>>"
-    )]
-    pub fn list_projects_for_team<'env>(
-        &self,
-        env: &'env Env,
-        team_id: Unknown,
-        pagination: Option<Unknown>,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target();
-        let work = (|| {
-            let team = convert::text(env, team_id, "teamId")?;
-            let req = convert::page_request(env, pagination)?;
-            Ok(with_read_conn!(
-                t,
-                |ctx, conn| projects::list_projects_page(ctx, conn, &team, req)
-            ))
-        })();
-        run(env, work, out_page)
-    }
-
-    /// `AdminStorage.createProject`: the project and its `envVars` in one transaction.
-    #[napi(
-        js_name = "createProject",
-        ts_args_type = "project: NewProject",
-        ts_return_type = "Promise<Project>"
-    )]
-    pub fn flat_create_project<'env>(
-        &self,
-        env: &'env Env,
-        project: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.projects().create_project(env, project)
-    }
-
-    /// `AdminStorage.updateProject`: `envVars` in the updates are ignored; a missing project →
-    /// `ERR_ADMIN_PG_NOT_FOUND`.
-    #[napi(
-        js_name = "updateProject",
-        ts_args_type = "id: string, updates: Partial<Project>",
-        ts_return_type = "Promise<Project>"
-    )]
-    pub fn flat_update_project<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-        updates: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target();
-        let work = convert::text(env, id, "id").and_then(|id| {
-            let f = convert::fields(env, updates, "updates")?;
-            Ok(with_conn!(t, |ctx, conn| async {
-                projects::update_project(ctx, conn, &id, &f)
-                    .await?
-                    .ok_or_else(|| StoreError::missing("Project", &id))
-            }))
-        });
-        run(env, work, out_row)
-    }
-
-    /// `AdminStorage.deleteProject`: cascades to env vars, tokens and deployments; a missing
-    /// project → `ERR_ADMIN_PG_NOT_FOUND`.
-    #[napi(
-        js_name = "deleteProject",
-        ts_args_type = "id: string",
-        ts_return_type = "Promise<void>"
-    )]
-    pub fn flat_delete_project<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target();
-        let work = convert::text(env, id, "id").map(|id| {
-            with_conn!(t, |ctx, conn| async {
-                StoreError::found(
-                    projects::delete_project(ctx, conn, &id).await?,
-                    "Project",
-                    &id,
-                )
-            })
-        });
-        run(env, work, out_void)
-    }
-
-    /// `AdminStorage.getProjectEnvVars`: the project-wide env vars, ordered by key.
-    #[napi(
-        ts_args_type = "projectId: string",
-        ts_return_type = "Promise<ProjectEnvVar[]>"
-    )]
-    pub fn get_project_env_vars<'env>(
-        &self,
-        env: &'env Env,
-        project_id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target();
-        let work = convert::text(env, project_id, "projectId").map(|p| {
-            with_read_conn!(t, |ctx, conn| projects::list_env_vars(
-                ctx,
-                conn,
-                &p,
-                &EnvScope::Only(None)
-            ))
-        });
-        run(env, work, out_rows)
-    }
-
-    /// `AdminStorage.setProjectEnvVar`: one atomic upsert of a project-wide variable (`id`
-    /// and `createdAt` kept on update). Missing project → `ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`.
-    #[napi(
-        ts_args_type = "projectId: string, envVar: NewEncryptedEnvVar",
-        ts_return_type = "Promise<ProjectEnvVar>"
-    )]
-    pub fn set_project_env_var<'env>(
-        &self,
-        env: &'env Env,
-        project_id: Unknown,
-        env_var: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target();
-        let work = flat_env_var(env, project_id, env_var)
-            .map(|f| with_conn!(t, |ctx, conn| projects::set_env_var(ctx, conn, &f)));
-        run(env, work, out_row)
-    }
-
-    /// `AdminStorage.deleteProjectEnvVar`: deletes the project-wide variable `key`; none →
-    /// `ERR_ADMIN_PG_NOT_FOUND`.
-    #[napi(
-        ts_args_type = "projectId: string, key: string",
-        ts_return_type = "Promise<void>"
-    )]
-    pub fn delete_project_env_var<'env>(
-        &self,
-        env: &'env Env,
-        project_id: Unknown,
-        key: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target();
-        let work = (|| {
-            let project = convert::text(env, project_id, "projectId")?;
-            let key = convert::text(env, key, "key")?;
-            Ok(with_conn!(t, |ctx, conn| async {
-                StoreError::found(
-                    projects::delete_env_var_by_key(ctx, conn, &project, &key).await?,
-                    "Environment variable",
-                    &format!("{key} of project {project}"),
-                )
-            }))
-        })();
-        run(env, work, out_void)
-    }
-
-    /// `AdminStorage.getProjectApiToken`: the token or `null`.
-    #[napi(
-        ts_args_type = "id: string",
-        ts_return_type = "Promise<ProjectApiToken | null>"
-    )]
-    pub fn get_project_api_token<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target();
-        let work = convert::text(env, id, "id")
-            .map(|id| with_read_conn!(t, |ctx, conn| projects::get_api_token(ctx, conn, &id)));
-        run(env, work, out_opt_row)
-    }
-
-    /// `AdminStorage.getProjectApiTokenByHash`: the token or `null`.
-    #[napi(
-        ts_args_type = "tokenHash: string",
-        ts_return_type = "Promise<ProjectApiToken | null>"
-    )]
-    pub fn get_project_api_token_by_hash<'env>(
-        &self,
-        env: &'env Env,
-        token_hash: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.projects().get_api_token_by_hash(env, token_hash)
-    }
-
-    /// `AdminStorage.listProjectApiTokens`: newest first.
-    #[napi(
-        ts_args_type = "projectId: string",
-        ts_return_type = "Promise<ProjectApiToken[]>"
-    )]
-    pub fn list_project_api_tokens<'env>(
-        &self,
-        env: &'env Env,
-        project_id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.projects().list_api_tokens(env, project_id)
-    }
-
-    /// `AdminStorage.createProjectApiToken`.
-    #[napi(
-        ts_args_type = "token: NewProjectApiToken",
-        ts_return_type = "Promise<ProjectApiToken>"
-    )]
-    pub fn create_project_api_token<'env>(
-        &self,
-        env: &'env Env,
-        token: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.projects().create_api_token(env, token)
-    }
-
-    /// `AdminStorage.updateProjectApiTokenLastUsed`: fire-and-forget, a missing id resolves
-    /// quietly.
-    #[napi(ts_args_type = "id: string", ts_return_type = "Promise<void>")]
-    pub fn update_project_api_token_last_used<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.projects().update_api_token_last_used(env, id)
-    }
-
-    /// `AdminStorage.deleteProjectApiToken`: a missing token → `ERR_ADMIN_PG_NOT_FOUND`.
-    #[napi(ts_args_type = "id: string", ts_return_type = "Promise<void>")]
-    pub fn delete_project_api_token<'env>(
-        &self,
-        env: &'env Env,
-        id: Unknown,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let t = self.target();
-        let work = convert::text(env, id, "id").map(|id| {
-            with_conn!(t, |ctx, conn| async {
-                StoreError::found(
-                    projects::delete_api_token(ctx, conn, &id).await?,
-                    "API token",
-                    &id,
-                )
-            })
-        });
-        run(env, work, out_void)
+    flat {
+        "`AdminStorage.listProjectsForTeam`: by name, paginated, `envVars` included — one"
+        "statement whatever the page size."
+        select projects list_projects_for_team(teamId: text, pagination: page)
+            "teamId: string, pagination?: PaginationParams"
+            -> out_page "Promise<PaginatedResult<Project>>" = projects::list_projects_page;
+        "`AdminStorage.updateProject`: `envVars` in the updates are ignored; a missing project →"
+        "`ERR_ADMIN_PG_NOT_FOUND`."
+        update projects update_project(id: text, updates: fields)
+            "id: string, updates: Partial<Project>" -> out_row "Promise<Project>"
+            = projects::update_project [missing "Project", id];
+        "`AdminStorage.deleteProject`: cascades to env vars, tokens and deployments; a missing"
+        "project → `ERR_ADMIN_PG_NOT_FOUND`."
+        delete projects delete_project(id: text) "id: string" -> out_void "Promise<void>"
+            = projects::delete_project [missing "Project", id];
+        "`AdminStorage.getProjectEnvVars`: the project-wide env vars, ordered by key."
+        select project_env_vars get_project_env_vars(projectId: text) "projectId: string"
+            -> out_rows "Promise<ProjectEnvVar[]>" = projects::list_project_env_vars;
+        "`AdminStorage.setProjectEnvVar`: one atomic upsert of a project-wide variable (`id`"
+        "and `createdAt` kept on update). Missing project → `ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`."
+        upsert project_env_vars set_project_env_var(projectId: text, envVar: fields)
+            "projectId: string, envVar: NewEncryptedEnvVar" -> out_row "Promise<ProjectEnvVar>"
+            = projects::set_project_env_var;
+        "`AdminStorage.deleteProjectEnvVar`: deletes the project-wide variable `key`; none →"
+        "`ERR_ADMIN_PG_NOT_FOUND`."
+        delete project_env_vars delete_project_env_var(projectId: text, key: text)
+            "projectId: string, key: string" -> out_void "Promise<void>"
+            = projects::delete_env_var_by_key
+              [missing "Environment variable", format!("{key} of project {projectId}")];
+        "`AdminStorage.getProjectApiToken`: the token or `null`."
+        select project_api_tokens get_project_api_token(id: text) "id: string"
+            -> out_opt_row "Promise<ProjectApiToken | null>" = projects::get_api_token;
+        "`AdminStorage.deleteProjectApiToken`: a missing token → `ERR_ADMIN_PG_NOT_FOUND`."
+        delete project_api_tokens delete_project_api_token(id: text) "id: string"
+            -> out_void "Promise<void>" = projects::delete_api_token [missing "API token", id];
     }
 }
