@@ -139,38 +139,23 @@ impl AdminPgDB {
 
 methods! {
     impl AdminPgDB {
-    "INSERT one row, resolving to it."
-    insert dynamic insert<"T = Record<string, any>">(table: table, data: fields)
-        "table: TableName, data: Record<string, unknown>" -> out_row "Promise<T & { id: string }>"
-        = generic::insert;
-    "INSERT many rows in one statement (per 60k parameters), atomically."
-    insert dynamic batch_insert<"T = Record<string, any>">(table: table, records: records)
-        "table: TableName, records: Record<string, unknown>[]"
-        -> out_rows "Promise<(T & { id: string })[]>" = generic::batch_insert_atomic;
-    "UPDATE by id; `null` when no row has it. `id`/`createdAt`/`updatedAt` are ignored."
-    update dynamic update<"T = Record<string, any>">(table: table, id: text, data: fields)
-        "table: TableName, id: string, data: Record<string, unknown>"
-        -> out_opt_row "Promise<(T & { id: string }) | null>" = generic::update;
-    "DELETE by id; whether a row went."
-    delete dynamic delete(table: table, id: text) "table: TableName, id: string"
-        -> out_bool "Promise<boolean>" = generic::delete;
-    "SELECT by id, or `null`."
-    select dynamic find_by_id<"T = Record<string, any>">(table: table, id: text)
-        "table: TableName, id: string" -> out_opt_row "Promise<(T & { id: string }) | null>"
-        = generic::find_by_id;
-    "SELECT with conditions: a value (=), `null` (IS NULL), an array (IN), or an operator"
-    "object `{ gte, lte, gt, lt, ne, like, ilike }`; `orderBy` is `column [ASC|DESC]`."
-    select dynamic find_by<"T = Record<string, any>">(table: table, conditions: conditions,
-        options: find_options) "table: TableName, conditions: Conditions, options?: FindOptions"
-        -> out_rows "Promise<(T & { id: string })[]>" = generic::find_by;
-    "The first row matching, or `null`."
-    select dynamic find_one_by<"T = Record<string, any>">(table: table, conditions: conditions)
-        "table: TableName, conditions: Conditions"
-        -> out_opt_row "Promise<(T & { id: string }) | null>" = generic::find_one_by;
-    "COUNT(*) with optional conditions."
-    select dynamic count(table: table, conditions: conditions)
-        "table: TableName, conditions?: Conditions" -> out_number "Promise<number>"
-        = generic::count;
+    /// INSERT one row, resolving to it.
+    insert dynamic insert<"T = Record<string, any>">(table: table, data: fields) "table: TableName, data: Record<string, unknown>" -> out_row "Promise<T & { id: string }>" = generic::insert;
+    /// INSERT many rows in one statement (per 60k parameters), atomically.
+    insert dynamic batch_insert<"T = Record<string, any>">(table: table, records: records) "table: TableName, records: Record<string, unknown>[]" -> out_rows "Promise<(T & { id: string })[]>" = generic::batch_insert_atomic;
+    /// UPDATE by id; `null` when no row has it. `id`/`createdAt`/`updatedAt` are ignored.
+    update dynamic update<"T = Record<string, any>">(table: table, id: text, data: fields) "table: TableName, id: string, data: Record<string, unknown>" -> out_opt_row "Promise<(T & { id: string }) | null>" = generic::update;
+    /// DELETE by id; whether a row went.
+    delete dynamic delete(table: table, id: text) "table: TableName, id: string" -> out_bool "Promise<boolean>" = generic::delete;
+    /// SELECT by id, or `null`.
+    select dynamic find_by_id<"T = Record<string, any>">(table: table, id: text) "table: TableName, id: string" -> out_opt_row "Promise<(T & { id: string }) | null>" = generic::find_by_id;
+    /// SELECT with conditions: a value (=), `null` (IS NULL), an array (IN), or an operator
+    /// object `{ gte, lte, gt, lt, ne, like, ilike }`; `orderBy` is `column [ASC|DESC]`.
+    select dynamic find_by<"T = Record<string, any>">(table: table, conditions: conditions, options: find_options) "table: TableName, conditions: Conditions, options?: FindOptions" -> out_rows "Promise<(T & { id: string })[]>" = generic::find_by;
+    /// The first row matching, or `null`.
+    select dynamic find_one_by<"T = Record<string, any>">(table: table, conditions: conditions) "table: TableName, conditions: Conditions" -> out_opt_row "Promise<(T & { id: string }) | null>" = generic::find_one_by;
+    /// COUNT(*) with optional conditions.
+    select dynamic count(table: table, conditions: conditions) "table: TableName, conditions?: Conditions" -> out_number "Promise<number>" = generic::count;
     }
 }
 

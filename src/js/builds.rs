@@ -28,100 +28,73 @@ fn out_reclaimed(env: &Env, r: Reclaimed) -> napi::Result<JsOut> {
 }
 
 methods! {
-    "The seed's `BuildsPG` domain object (`storage.builds`), build queue included."
+    /// The seed's `BuildsPG` domain object (`storage.builds`), build queue included.
     class BuildsPG = "BuildsPG", getter builds {
 
-    "Create a build; `id` is generated when not given, `status` defaults to `queued` and"
-    "`queuedAt` to now (server clock)."
-    insert builds create_build(data: fields) "data: NewBuild" -> out_row "Promise<Build>"
-        = builds::create, flat create_build;
-    "The build with this id, or `null`."
-    select builds get_build_by_id(id: text) "id: string" -> out_opt_row "Promise<Build | null>"
-        = builds::get_by_id, flat get_build;
-    "Update; `null` when there is no such build. `id`/`createdAt` are ignored."
-    update builds update_build(id: text, data: fields) "id: string, data: Partial<Build>"
-        -> out_opt_row "Promise<Build | null>" = builds::update;
-    "Set the status: `building` sets `startedAt`, `succeeded`/`failed`/`cancelled` set"
-    "`completedAt` (server clock). `errorMessage`, when given, is stored too. `null` when"
-    "there is no such build."
-    update builds update_build_status(id: text, status: text, errorMessage: error_message)
-        "id: string, status: BuildStatus, errorMessage?: string | null"
-        -> out_opt_row "Promise<Build | null>" = builds::update_status;
-    "Append to the build's logs atomically (concurrent appenders never lose a chunk). A"
-    "missing build is ignored, as in the seed."
-    update builds append_build_logs(id: text, logs: text) "id: string, logs: string"
-        -> out_void "Promise<void>" = builds::append_logs, flat append_build_logs;
-    "Mark the build failed with this message, completed now; `null` when there is no such"
-    "build."
-    update builds set_build_error(id: text, errorMessage: text) "id: string, errorMessage: string"
-        -> out_opt_row "Promise<Build | null>" = builds::set_error;
-    "Whether a build was deleted. A build a running server points at cannot be deleted"
-    "(`ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`)."
-    delete builds delete_build(id: text) "id: string" -> out_bool "Promise<boolean>"
-        = builds::delete;
-    "The deployment's builds, newest first (`id` breaks ties); `limit` is a non-negative"
-    "integer."
-    select builds list_builds(deploymentId: text, options: limit)
-        "deploymentId: string, options?: { limit?: number }" -> out_rows "Promise<Build[]>"
-        = builds::list;
-    "Queue a build for the deployment (status `queued`, queued now)."
-    insert builds enqueue(deploymentId: text, trigger: text, triggeredBy: text,
-        commitSha: opt_text, commitMessage: opt_text)
-        "deploymentId: string, trigger: BuildTrigger, triggeredBy: string, commitSha?: string | null, commitMessage?: string | null"
-        -> out_row "Promise<Build>" = builds::enqueue;
-    "Claim the oldest queued build (FIFO by `queuedAt`, then `id`) in one statement with"
-    "`FOR UPDATE SKIP LOCKED`: it comes back `building` with `startedAt` set and `attempts`"
-    "incremented, and no other worker receives it. With `{ workerId, leaseMs }` it also"
-    "carries a lease (`lockedBy`, `leaseExpiresAt`). `null` when nothing is queued."
-    claim builds dequeue(options: claim) "options?: ClaimOptions"
-        -> out_opt_row "Promise<Build | null>" = builds::dequeue;
-    "Claim up to `n` of the oldest queued builds in one statement, same guarantees as"
-    "`dequeue`; returned in queue order."
-    claim builds dequeue_batch(n: count, options: claim) "n: number, options?: ClaimOptions"
-        -> out_rows "Promise<Build[]>" = builds::dequeue_batch;
-    "Extend a claimed build's lease to `extendMs` from now, only while `workerId` still"
-    "holds it. The build, or `null` when that worker no longer holds it (the lease was"
-    "reclaimed, the build finished, or it was never this worker's): stop working on it then."
-    update builds heartbeat_build(id: text, workerId: text, extendMs: positive_millis)
-        "id: string, workerId: string, extendMs: number"
-        -> out_opt_row "Promise<Build | null>" = builds::heartbeat;
-    "In one statement: builds in status `building` whose lease expired (their worker died)"
-    "go back to `queued` (lease cleared, original `queuedAt` kept, so they keep their place),"
-    "or, once claimed `maxAttempts` times (default 3), to `failed` with an `errorMessage`"
-    "and `completedAt`. Builds claimed without a lease are never touched."
-    update builds reclaim_stale_builds(options: max_attempts) "options?: ReclaimOptions"
-        -> out_reclaimed "Promise<ReclaimResult>" = builds::reclaim_stale;
-    "1-based position of a queued build in dequeue order; `-1` when it is not queued."
-    select builds get_queue_position(buildId: text) "buildId: string"
-        -> out_number "Promise<number>" = builds::queue_position;
-    "How many builds are queued."
+    /// Create a build; `id` is generated when not given, `status` defaults to `queued` and
+    /// `queuedAt` to now (server clock).
+    insert builds create_build(data: fields) "data: NewBuild" -> out_row "Promise<Build>" = builds::create, flat create_build;
+    /// The build with this id, or `null`.
+    select builds get_build_by_id(id: text) "id: string" -> out_opt_row "Promise<Build | null>" = builds::get_by_id, flat get_build;
+    /// Update; `null` when there is no such build. `id`/`createdAt` are ignored.
+    update builds update_build(id: text, data: fields) "id: string, data: Partial<Build>" -> out_opt_row "Promise<Build | null>" = builds::update;
+    /// Set the status: `building` sets `startedAt`, `succeeded`/`failed`/`cancelled` set
+    /// `completedAt` (server clock). `errorMessage`, when given, is stored too. `null` when
+    /// there is no such build.
+    update builds update_build_status(id: text, status: text, errorMessage: error_message) "id: string, status: BuildStatus, errorMessage?: string | null" -> out_opt_row "Promise<Build | null>" = builds::update_status;
+    /// Append to the build's logs atomically (concurrent appenders never lose a chunk). A
+    /// missing build is ignored, as in the seed.
+    update builds append_build_logs(id: text, logs: text) "id: string, logs: string" -> out_void "Promise<void>" = builds::append_logs, flat append_build_logs;
+    /// Mark the build failed with this message, completed now; `null` when there is no such
+    /// build.
+    update builds set_build_error(id: text, errorMessage: text) "id: string, errorMessage: string" -> out_opt_row "Promise<Build | null>" = builds::set_error;
+    /// Whether a build was deleted. A build a running server points at cannot be deleted
+    /// (`ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`).
+    delete builds delete_build(id: text) "id: string" -> out_bool "Promise<boolean>" = builds::delete;
+    /// The deployment's builds, newest first (`id` breaks ties); `limit` is a non-negative
+    /// integer.
+    select builds list_builds(deploymentId: text, options: limit) "deploymentId: string, options?: { limit?: number }" -> out_rows "Promise<Build[]>" = builds::list;
+    /// Queue a build for the deployment (status `queued`, queued now).
+    insert builds enqueue(deploymentId: text, trigger: text, triggeredBy: text, commitSha: opt_text, commitMessage: opt_text) "deploymentId: string, trigger: BuildTrigger, triggeredBy: string, commitSha?: string | null, commitMessage?: string | null" -> out_row "Promise<Build>" = builds::enqueue;
+    /// Claim the oldest queued build (FIFO by `queuedAt`, then `id`) in one statement with
+    /// `FOR UPDATE SKIP LOCKED`: it comes back `building` with `startedAt` set and `attempts`
+    /// incremented, and no other worker receives it. With `{ workerId, leaseMs }` it also
+    /// carries a lease (`lockedBy`, `leaseExpiresAt`). `null` when nothing is queued.
+    claim builds dequeue(options: claim) "options?: ClaimOptions" -> out_opt_row "Promise<Build | null>" = builds::dequeue;
+    /// Claim up to `n` of the oldest queued builds in one statement, same guarantees as
+    /// `dequeue`; returned in queue order.
+    claim builds dequeue_batch(n: count, options: claim) "n: number, options?: ClaimOptions" -> out_rows "Promise<Build[]>" = builds::dequeue_batch;
+    /// Extend a claimed build's lease to `extendMs` from now, only while `workerId` still
+    /// holds it. The build, or `null` when that worker no longer holds it (the lease was
+    /// reclaimed, the build finished, or it was never this worker's): stop working on it then.
+    update builds heartbeat_build(id: text, workerId: text, extendMs: positive_millis) "id: string, workerId: string, extendMs: number" -> out_opt_row "Promise<Build | null>" = builds::heartbeat;
+    /// In one statement: builds in status `building` whose lease expired (their worker died)
+    /// go back to `queued` (lease cleared, original `queuedAt` kept, so they keep their place),
+    /// or, once claimed `maxAttempts` times (default 3), to `failed` with an `errorMessage`
+    /// and `completedAt`. Builds claimed without a lease are never touched.
+    update builds reclaim_stale_builds(options: max_attempts) "options?: ReclaimOptions" -> out_reclaimed "Promise<ReclaimResult>" = builds::reclaim_stale;
+    /// 1-based position of a queued build in dequeue order; `-1` when it is not queued.
+    select builds get_queue_position(buildId: text) "buildId: string" -> out_number "Promise<number>" = builds::queue_position;
+    /// How many builds are queued.
     select builds get_queue_length() "" -> out_number "Promise<number>" = builds::queue_length;
-    "Cancel the deployment's queued builds (builds already claimed or finished are left"
-    "alone); how many were cancelled."
-    update builds cancel_queued_builds(deploymentId: text) "deploymentId: string"
-        -> out_number "Promise<number>" = builds::cancel_queued;
+    /// Cancel the deployment's queued builds (builds already claimed or finished are left
+    /// alone); how many were cancelled.
+    update builds cancel_queued_builds(deploymentId: text) "deploymentId: string" -> out_number "Promise<number>" = builds::cancel_queued;
     }
 
     flat {
-        "`AdminStorage.listBuildsForDeployment`: one page, newest first, in one round trip."
-        select builds list_builds_for_deployment(deploymentId: text, pagination: page)
-            "deploymentId: string, pagination?: PaginationParams"
-            -> out_page "Promise<PaginatedResult<Build>>" = builds::list_page;
-        "`AdminStorage.updateBuild`: a missing build → `ERR_ADMIN_PG_NOT_FOUND`."
-        update builds update_build(id: text, updates: fields) "id: string, updates: Partial<Build>"
-            -> out_row "Promise<Build>" = builds::update [missing "Build", id];
-        "`AdminStorage.updateBuildStatus`: sets `startedAt` on `building`, `completedAt` on"
-        "`succeeded`/`failed`/`cancelled`, and `errorMessage` when given; a missing build →"
-        "`ERR_ADMIN_PG_NOT_FOUND`."
-        update builds update_build_status(id: text, status: text, errorMessage: error_message)
-            "id: string, status: BuildStatus, errorMessage?: string | null"
-            -> out_row "Promise<Build>" = builds::update_status [missing "Build", id];
-        "`AdminStorage.dequeueNextBuild`: the domain `dequeue()`."
-        claim builds dequeue_next_build() "" -> out_opt_row "Promise<Build | null>"
-            = builds::dequeue_next;
-        "`AdminStorage.listQueuedBuilds`: every queued build, in dequeue (FIFO) order."
-        select builds list_queued_builds() "" -> out_rows "Promise<Build[]>"
-            = builds::list_queued;
+        /// `AdminStorage.listBuildsForDeployment`: one page, newest first, in one round trip.
+        select builds list_builds_for_deployment(deploymentId: text, pagination: page) "deploymentId: string, pagination?: PaginationParams" -> out_page "Promise<PaginatedResult<Build>>" = builds::list_page;
+        /// `AdminStorage.updateBuild`: a missing build → `ERR_ADMIN_PG_NOT_FOUND`.
+        update builds update_build(id: text, updates: fields) "id: string, updates: Partial<Build>" -> out_row "Promise<Build>" = builds::update [missing "Build", id];
+        /// `AdminStorage.updateBuildStatus`: sets `startedAt` on `building`, `completedAt` on
+        /// `succeeded`/`failed`/`cancelled`, and `errorMessage` when given; a missing build →
+        /// `ERR_ADMIN_PG_NOT_FOUND`.
+        update builds update_build_status(id: text, status: text, errorMessage: error_message) "id: string, status: BuildStatus, errorMessage?: string | null" -> out_row "Promise<Build>" = builds::update_status [missing "Build", id];
+        /// `AdminStorage.dequeueNextBuild`: the domain `dequeue()`.
+        claim builds dequeue_next_build() "" -> out_opt_row "Promise<Build | null>" = builds::dequeue_next;
+        /// `AdminStorage.listQueuedBuilds`: every queued build, in dequeue (FIFO) order.
+        select builds list_queued_builds() "" -> out_rows "Promise<Build[]>" = builds::list_queued;
     }
 }
 

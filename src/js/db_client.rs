@@ -213,8 +213,8 @@ impl DbClient {
 
 /// The raw-SQL methods: each runs `query` with `values` and shapes the result.
 macro_rules! raw_methods {
-    ($($doc:literal)* pub none($shape:expr, $out:expr) $ret:tt;
-     $($($gdoc:literal)* pub $name:ident<T>($gshape:expr, $gout:expr) $gret:tt;)*) => {
+    ($(#[doc = $doc:tt])* pub none($shape:expr, $out:expr) $ret:tt;
+     $($(#[doc = $gdoc:tt])* pub $name:ident<T>($gshape:expr, $gout:expr) $gret:tt;)*) => {
         #[napi]
         impl DbClient {
             $(#[doc = $doc])*
@@ -248,19 +248,19 @@ macro_rules! raw_methods {
 }
 
 raw_methods! {
-    "Run a statement, resolve `null`."
+    /// Run a statement, resolve `null`.
     pub none(|_| Ok(()), |env, _| convert::null(env)) "Promise<null>";
-    "Exactly one row, else an `ERR_ADMIN_PG_QUERY` error."
+    /// Exactly one row, else an `ERR_ADMIN_PG_QUERY` error.
     pub one<T>(expect_one, out_row) "Promise<T>";
-    "Zero or one row (`null` for none); more is an error."
+    /// Zero or one row (`null` for none); more is an error.
     pub one_or_none<T>(expect_one_or_none, out_opt_row) "Promise<T | null>";
-    "All rows."
+    /// All rows.
     pub any<T>(|r| Ok(r.rows), out_rows) "Promise<T[]>";
-    "All rows (same as `any`)."
+    /// All rows (same as `any`).
     pub many_or_none<T>(|r| Ok(r.rows), out_rows) "Promise<T[]>";
-    "At least one row, else an error."
+    /// At least one row, else an error.
     pub many<T>(expect_many, out_rows) "Promise<T[]>";
-    "`{ rows, rowCount, command }`, like `pg`'s `QueryResult`."
+    /// `{ rows, rowCount, command }`, like `pg`'s `QueryResult`.
     pub query<T>(Ok, out_result) "Promise<{ rows: T[]; rowCount: number; command: string }>";
 }
 

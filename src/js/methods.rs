@@ -4,15 +4,25 @@
 //! constructor, storage getter) and a row per method of it, then a `flat` block with the
 //! flat `AdminStorage` methods that are not simply a domain method under another name.
 //!
+//! One line per method:
+//!
 //! ```text
-//! /// The user with this id, or `null`.                       ← the doc of both faces
-//! select users get_user_by_id(id: text) "id: string"          ← operation, table, Rust name (JS
-//!     -> opt_row "Promise<User | null>"                          name = camelCase), arguments
-//!     = users::get_by_id, flat get_user;                        (each `name: kind`, see args.rs),
-//!                                                                their TS text, output kind,
-//!                                                                TS result, core function, and
-//!                                                                the flat face's name for it
+//! /// The user with this id, or `null`.            ← the JSDoc of the method (both faces)
+//! select users get_user_by_id(id: text) "id: string" -> out_opt_row "Promise<User | null>" = users::get_by_id, flat get_user;
+//! │      │     │              │         │               │           │                        │                  └ the same method on
+//! │      │     │              │         │               │           │                        │                    the flat AdminStorage
+//! │      │     │              │         │               │           │                        └ the core function
+//! │      │     │              │         │               │           └ the TS result
+//! │      │     │              │         │               └ output kind (`error::out_*`, `out_void`)
+//! │      │     │              │         └ the TS arguments
+//! │      │     │              └ arguments `jsName: kind` (kinds: `args.rs`)
+//! │      │     └ Rust name (the JS name is its camelCase)
+//! │      └ the table (`TABLES` key; `dynamic` when an argument names it)
+//! └ the operation: select / insert / update / upsert / delete / claim
 //! ```
+//!
+//! (Doc comments in a `macro_rules!` input reach napi-derive as raw strings; `scripts/dts-docs.mjs`
+//! unwraps them in `index.d.ts` after `napi build`.)
 //!
 //! * The operation decides the routing: `select` rows read through `with_read_conn!` (a read
 //!   replica when one is usable), every other operation writes through `with_conn!`.
@@ -159,7 +169,7 @@ pub fn camel(snake: &str) -> String {
 /// The method-table macro; see the module docs for a row's parts.
 macro_rules! methods {
     (
-        $($cdoc:literal)*
+        $(#[doc = $cdoc:tt])*
         class $class:ident = $jsclass:literal, getter $getter:ident { $($rows:tt)* }
         flat { $($frows:tt)* }
     ) => {
@@ -208,14 +218,14 @@ macro_rules! methods {
 
     (@rows $class:ident {
         $(
-            $($doc:literal)*
+            $(#[doc = $doc:tt])*
             $op:ident $table:ident $name:ident $(<$gen:literal>)? ( $($arg:ident : $kind:ident),* )
                 $targs:tt -> $out:ident $tret:tt = $core:path $([ $($rule:tt)* ])?
                 $(, flat $alias:ident)? ;
         )*
     } flat {
         $(
-            $($fdoc:literal)*
+            $(#[doc = $fdoc:tt])*
             $fop:ident $ftable:ident $fname:ident ( $($farg:ident : $fkind:ident),* ) $ftargs:tt
                 -> $fout:ident $ftret:tt = $fcore:path $([ $($frule:tt)* ])? ;
         )*

@@ -7,36 +7,28 @@ use super::storage::PostgresAdminStorage;
 use crate::core::users;
 
 methods! {
-    "The seed's `UsersPG` domain object (`storage.users`)."
+    /// The seed's `UsersPG` domain object (`storage.users`).
     class UsersPG = "UsersPG", getter users {
 
-    "Create a user; `id` is generated when not given. Duplicate email →"
-    "`ERR_ADMIN_PG_UNIQUE_VIOLATION`."
-    insert users create_user(data: fields) "data: NewUser" -> out_row "Promise<User>"
-        = users::create, flat create_user;
-    "The user with this id, or `null`."
-    select users get_user_by_id(id: text) "id: string" -> out_opt_row "Promise<User | null>"
-        = users::get_by_id, flat get_user;
-    "Case-insensitive; an exact-case match wins."
-    select users get_user_by_email(email: text) "email: string"
-        -> out_opt_row "Promise<User | null>" = users::get_by_email, flat get_user_by_email;
-    "The user with this external (identity provider) id, or `null`."
-    select users get_user_by_external_id(externalId: text) "externalId: string"
-        -> out_opt_row "Promise<User | null>" = users::get_by_external_id;
-    "Update; `null` when there is no such user. `id`/`createdAt`/`updatedAt` are ignored."
-    update users update_user(id: text, data: fields) "id: string, data: Partial<User>"
-        -> out_opt_row "Promise<User | null>" = users::update;
-    "Whether a user was deleted."
-    delete users delete_user(id: text) "id: string" -> out_bool "Promise<boolean>"
-        = users::delete;
-    "Newest first (`id` breaks ties); `limit`/`offset` are non-negative integers."
-    select users list_users(options: window) "options?: { limit?: number; offset?: number }"
-        -> out_rows "Promise<User[]>" = users::list;
+    /// Create a user; `id` is generated when not given. Duplicate email →
+    /// `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+    insert users create_user(data: fields) "data: NewUser" -> out_row "Promise<User>" = users::create, flat create_user;
+    /// The user with this id, or `null`.
+    select users get_user_by_id(id: text) "id: string" -> out_opt_row "Promise<User | null>" = users::get_by_id, flat get_user;
+    /// Case-insensitive; an exact-case match wins.
+    select users get_user_by_email(email: text) "email: string" -> out_opt_row "Promise<User | null>" = users::get_by_email, flat get_user_by_email;
+    /// The user with this external (identity provider) id, or `null`.
+    select users get_user_by_external_id(externalId: text) "externalId: string" -> out_opt_row "Promise<User | null>" = users::get_by_external_id;
+    /// Update; `null` when there is no such user. `id`/`createdAt`/`updatedAt` are ignored.
+    update users update_user(id: text, data: fields) "id: string, data: Partial<User>" -> out_opt_row "Promise<User | null>" = users::update;
+    /// Whether a user was deleted.
+    delete users delete_user(id: text) "id: string" -> out_bool "Promise<boolean>" = users::delete;
+    /// Newest first (`id` breaks ties); `limit`/`offset` are non-negative integers.
+    select users list_users(options: window) "options?: { limit?: number; offset?: number }" -> out_rows "Promise<User[]>" = users::list;
 
     }
     flat {
-        "`AdminStorage.updateUser`: a missing user → `ERR_ADMIN_PG_NOT_FOUND`."
-        update users update_user(id: text, updates: fields) "id: string, updates: Partial<User>"
-            -> out_row "Promise<User>" = users::update [missing "User", id];
+        /// `AdminStorage.updateUser`: a missing user → `ERR_ADMIN_PG_NOT_FOUND`.
+        update users update_user(id: text, updates: fields) "id: string, updates: Partial<User>" -> out_row "Promise<User>" = users::update [missing "User", id];
     }
 }
