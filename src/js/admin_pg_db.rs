@@ -11,12 +11,12 @@ use super::error::{
     check_config_read, out_bool, out_number, out_opt_row, out_row, out_rows, run, throw,
 };
 use super::storage::PostgresAdminStorage;
-use crate::core::error::StoreError;
-use crate::core::generic::{self, non_negative, Condition, FindOptions, Op};
-use crate::core::raw;
-use crate::core::store::Target;
+use crate::core::domains::generic::{self, non_negative, Condition, FindOptions, Op};
+use crate::core::pg::error::StoreError;
+use crate::core::pg::raw;
+use crate::core::pg::store::Target;
+use crate::core::pg::value::{Param, Row};
 use crate::core::tables::{table_by_name, Table, TABLE_LIST};
-use crate::core::value::{Param, Row};
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
 
@@ -380,7 +380,7 @@ impl AdminPgDB {
                             columns: row
                                 .columns
                                 .iter()
-                                .map(|c| crate::core::value::to_camel(c))
+                                .map(|c| crate::core::pg::value::to_camel(c))
                                 .collect::<Vec<_>>()
                                 .into(),
                             values: row.values,

@@ -3,11 +3,11 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, Fields};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
-use super::value::{decode_one, decode_rows, Naming, Param, Row};
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::store::Ctx;
+use crate::core::pg::value::{decode_one, decode_rows, Naming, Param, Row};
+use crate::core::tables::{table_by_name, Table};
 
 fn table() -> &'static Table {
     table_by_name("admin_users").expect("admin_users is a known table")

@@ -4,12 +4,12 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
-use super::store::Ctx;
-use super::tables::{ColType, Column, Table};
-use super::value::{
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::store::Ctx;
+use crate::core::pg::value::{
     decode_one, decode_rows, encode, Bound, JsonStrings, Naming, Param, Row, SqlType,
 };
+use crate::core::tables::{ColType, Column, Table};
 
 /// Field name → value, in the caller's order (`undefined` fields already left out).
 pub type Fields = Vec<(String, Param)>;

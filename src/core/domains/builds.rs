@@ -16,14 +16,14 @@ use std::time::Duration;
 use sqlx::postgres::PgConnection;
 use tokio::time::Instant;
 
-use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, Fields};
 use super::page::{Page, PageRequest};
-use super::queue_listener::Cancel;
-use super::store::{Ctx, Store};
-use super::tables::{table_by_name, Table};
 use super::validate::expect_one_of;
-use super::value::{decode_one, decode_rows, Naming, Row};
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::queue_listener::Cancel;
+use crate::core::pg::store::{Ctx, Store};
+use crate::core::pg::value::{decode_one, decode_rows, Naming, Row};
+use crate::core::tables::{table_by_name, Table};
 
 fn table() -> &'static Table {
     table_by_name("admin_builds").expect("admin_builds is a known table")

@@ -4,12 +4,12 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, Fields};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
 use super::validate::expect_one_of;
-use super::value::{decode_one, decode_rows, Naming, Row};
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::store::Ctx;
+use crate::core::pg::value::{decode_one, decode_rows, Naming, Row};
+use crate::core::tables::{table_by_name, Table};
 
 fn table() -> &'static Table {
     table_by_name("admin_running_servers").expect("admin_running_servers is a known table")

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, truncate, Fields};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
 use super::validate::expect_one_of;
-use super::value::{decode_one, decode_rows, Naming, Param, Row, Value};
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::store::Ctx;
+use crate::core::pg::value::{decode_one, decode_rows, Naming, Param, Row, Value};
+use crate::core::tables::{table_by_name, Table};
 
 fn table() -> &'static Table {
     table_by_name("admin_routes").expect("admin_routes is a known table")

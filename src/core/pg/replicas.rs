@@ -534,8 +534,8 @@ async fn check(r: &Replica, primary: &Probe) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::{ConnectSource, ReplicaConfig};
-    use crate::core::error::PgDetails;
+    use crate::core::pg::config::{ConnectSource, ReplicaConfig};
+    use crate::core::pg::error::PgDetails;
 
     fn set(max_lag_ms: u64) -> ReplicaSet {
         let mut cfg = StorageConfig::new(ConnectSource::Url("postgres://u@127.0.0.1:1/d".into()));

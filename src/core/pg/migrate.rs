@@ -9,7 +9,7 @@ use sqlx::{AssertSqlSafe, Connection as _, Row as _};
 
 use super::error::{Result, StoreError};
 use super::store::{Ctx, Store};
-use super::tables::DEFAULT_INDEXES;
+use crate::core::tables::DEFAULT_INDEXES;
 
 /// One embedded migration.
 pub struct Migration {
@@ -23,22 +23,22 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
         name: "initial",
-        sql: include_str!("../../migrations/0001_initial.sql"),
+        sql: include_str!("../../../migrations/0001_initial.sql"),
     },
     Migration {
         version: 2,
         name: "native",
-        sql: include_str!("../../migrations/0002_native.sql"),
+        sql: include_str!("../../../migrations/0002_native.sql"),
     },
     Migration {
         version: 3,
         name: "build_leases",
-        sql: include_str!("../../migrations/0003_build_leases.sql"),
+        sql: include_str!("../../../migrations/0003_build_leases.sql"),
     },
     Migration {
         version: 4,
         name: "build_queue_notify",
-        sql: include_str!("../../migrations/0004_build_queue_notify.sql"),
+        sql: include_str!("../../../migrations/0004_build_queue_notify.sql"),
     },
 ];
 

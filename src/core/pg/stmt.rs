@@ -279,9 +279,20 @@ mod policy {
             "prepare_with(",
         ];
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/core");
+        let mut files = Vec::new();
+        let mut dirs = vec![dir];
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
         let mut offenders = Vec::new();
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
+        for path in files {
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             if !name.ends_with(".rs") || allowed.contains(&name.as_str()) {
                 continue;

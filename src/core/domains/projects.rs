@@ -7,12 +7,12 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, truncate, Fields};
 use super::page::{Page, PageRequest};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
-use super::value::{decode_one, decode_rows, Bound, Naming, Param, Row, SqlType, Value};
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::store::Ctx;
+use crate::core::pg::value::{decode_one, decode_rows, Bound, Naming, Param, Row, SqlType, Value};
+use crate::core::tables::{table_by_name, Table};
 
 fn projects_table() -> &'static Table {
     table_by_name("admin_projects").expect("admin_projects is a known table")

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use sqlx::postgres::PgConnection;
 use sqlx::Row as _;
 
-use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, truncate, Fields};
 use super::page::{Page, PageRequest};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
-use super::value::{decode_one, decode_rows, Naming, Param, Row};
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::store::Ctx;
+use crate::core::pg::value::{decode_one, decode_rows, Naming, Param, Row};
+use crate::core::tables::{table_by_name, Table};
 
 fn teams_table() -> &'static Table {
     table_by_name("admin_teams").expect("admin_teams is a known table")
@@ -584,7 +584,7 @@ pub async fn delete_installation(ctx: &Ctx, conn: &mut PgConnection, id: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::value::Value;
+    use crate::core::pg::value::Value;
 
     #[test]
     fn tokens_are_long_random_hex() {

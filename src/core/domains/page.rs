@@ -8,8 +8,8 @@
 
 use std::sync::Arc;
 
-use super::error::{Result, StoreError};
-use super::value::{Row, Value};
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::value::{Row, Value};
 
 /// A validated page request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,11 +8,11 @@
 use sqlx::postgres::PgConnection;
 use sqlx::Row as _;
 
-use super::error::{Result, StoreError};
 use super::generic::{self, parse_id, truncate, Fields};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
-use super::value::{decode_one, decode_rows, Naming, Param, Row};
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::store::Ctx;
+use crate::core::pg::value::{decode_one, decode_rows, Naming, Param, Row};
+use crate::core::tables::{table_by_name, Table};
 
 fn roles_table() -> &'static Table {
     table_by_name("admin_roles").expect("admin_roles is a known table")
@@ -282,10 +282,10 @@ pub async fn update_role(
     let current = decode_one(&current, Naming::Camel)?;
     if matches!(
         current.get("isSystem"),
-        Some(super::value::Value::Bool(true))
+        Some(crate::core::pg::value::Value::Bool(true))
     ) {
         let changes = |camel: &str, new: &Param| -> bool {
-            use super::value::Value as V;
+            use crate::core::pg::value::Value as V;
             match (current.get(camel), new) {
                 (Some(V::Text(old)), Param::Text(n)) => old != n,
                 (Some(V::Null), Param::Null) => false,

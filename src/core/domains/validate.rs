@@ -4,10 +4,10 @@
 //! `"<field> is required"`, `"<field> must be one of a, b, c, got `x`"` (camelCase field names).
 //! The generic `AdminPgDB` engine does not use these rules (it stores what its caller gives).
 
-use super::error::{Result, StoreError};
 use super::generic::{truncate, Fields};
-use super::tables::Table;
-use super::value::Param;
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::value::Param;
+use crate::core::tables::Table;
 
 /// Team member and invite roles.
 pub const TEAM_ROLES: &[&str] = &["owner", "admin", "developer", "viewer"];
