@@ -12,7 +12,7 @@ use super::error::{
 };
 use super::storage::PostgresAdminStorage;
 use crate::core::domains::generic::{self, non_negative, Condition, FindOptions, Op};
-use crate::core::pg::error::StoreError;
+use crate::core::pg::error::{truncate, StoreError};
 use crate::core::pg::raw;
 use crate::core::pg::store::Target;
 use crate::core::pg::value::{Param, Row};
@@ -27,7 +27,7 @@ fn table_arg(env: &Env, v: Unknown) -> CoreResult<&'static Table> {
         .ok_or_else(|| {
             StoreError::invalid(format!(
                 "unknown table `{}`: use a value of TABLES",
-                generic::truncate(&name)
+                truncate(&name)
             ))
         })
 }
@@ -60,7 +60,7 @@ fn conditions(env: &Env, v: Option<Unknown>) -> CoreResult<Vec<(String, Conditio
                 Some(Param::JsonText(_)) => {
                     return Err(StoreError::invalid(format!(
                         "condition `{}` must be a value, an array or an operator object",
-                        generic::truncate(&key)
+                        truncate(&key)
                     )))
                 }
                 Some(p) => Condition::Eq(p),

@@ -16,12 +16,14 @@ use std::time::Duration;
 use sqlx::postgres::PgConnection;
 use tokio::time::Instant;
 
-use super::generic::{self, parse_id, Fields};
+use super::fields::Fields;
+use super::generic::{self, parse_id};
 use super::page::{Page, PageRequest};
 use super::validate::expect_one_of;
-use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::queue_listener::Cancel;
-use crate::core::pg::store::{Ctx, Store};
+use crate::core::pg::store::Store;
 use crate::core::pg::value::{decode_one, decode_rows, Naming, Row};
 use crate::core::tables::{table_by_name, Table};
 
@@ -212,7 +214,7 @@ pub async fn enqueue(
     let deployment_id = parse_id(deployment_id).ok_or_else(|| {
         StoreError::invalid(format!(
             "deploymentId `{}` is not a UUID",
-            generic::truncate(deployment_id)
+            truncate(deployment_id)
         ))
     })?;
     let row = ctx

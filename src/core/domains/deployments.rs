@@ -3,10 +3,11 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::generic::{self, parse_id, Fields};
+use super::fields::Fields;
+use super::generic::{self, parse_id};
 use super::page::{Page, PageRequest};
+use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::Result;
-use crate::core::pg::store::Ctx;
 use crate::core::pg::value::{decode_one, decode_rows, Naming, Param, Row};
 use crate::core::tables::{table_by_name, Table};
 

@@ -4,15 +4,18 @@
 
 use sqlx::postgres::PgConnection;
 
+use super::validate;
+use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::{Result, StoreError};
-use crate::core::pg::store::Ctx;
 use crate::core::pg::value::{
     decode_one, decode_rows, encode, Bound, JsonStrings, Naming, Param, Row, SqlType,
 };
 use crate::core::tables::{ColType, Column, Table};
 
-/// Field name → value, in the caller's order (`undefined` fields already left out).
-pub type Fields = Vec<(String, Param)>;
+// compat re-exports for src/js (removed at merge)
+pub use super::fields::Fields;
+// compat re-exports for src/js (removed at merge)
+pub use crate::core::pg::error::truncate;
 
 /// A filter on one column (AdminPgDB `findBy`).
 #[derive(Clone, Debug)]
@@ -76,15 +79,6 @@ pub struct FindOptions {
     pub order_by: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
-}
-
-/// Keep user-supplied names short in messages.
-pub fn truncate(s: &str) -> String {
-    let mut out: String = s.chars().take(64).collect();
-    if s.chars().count() > 64 {
-        out.push('…');
-    }
-    out
 }
 
 /// Our SQL type for a column.
@@ -153,7 +147,7 @@ pub async fn create(
     table: &'static Table,
     fields: &Fields,
 ) -> Result<Row> {
-    super::validate::on_create(table, fields)?;
+    validate::on_create(table, fields)?;
     insert(ctx, conn, table, fields).await
 }
 
@@ -165,7 +159,7 @@ pub async fn modify(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    super::validate::on_update(table, fields)?;
+    validate::on_update(table, fields)?;
     update(ctx, conn, table, id, fields).await
 }
 

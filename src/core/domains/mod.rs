@@ -4,6 +4,7 @@
 
 pub mod builds;
 pub mod deployments;
+pub mod fields;
 pub mod generic;
 pub mod page;
 pub mod projects;

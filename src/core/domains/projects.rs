@@ -7,10 +7,11 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::generic::{self, parse_id, truncate, Fields};
+use super::fields::Fields;
+use super::generic::{self, parse_id};
 use super::page::{Page, PageRequest};
-use crate::core::pg::error::{Result, StoreError};
-use crate::core::pg::store::Ctx;
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::value::{decode_one, decode_rows, Bound, Naming, Param, Row, SqlType, Value};
 use crate::core::tables::{table_by_name, Table};
 
@@ -384,7 +385,7 @@ pub async fn set_env_var(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) ->
         ("key", "key"),
         ("encrypted_value", "encryptedValue"),
     ] {
-        if !super::validate::given(fields, table, column) {
+        if !super::fields::given(fields, table, column) {
             return Err(StoreError::invalid(format!("{name} is required")));
         }
     }

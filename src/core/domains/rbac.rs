@@ -8,9 +8,10 @@
 use sqlx::postgres::PgConnection;
 use sqlx::Row as _;
 
-use super::generic::{self, parse_id, truncate, Fields};
-use crate::core::pg::error::{Result, StoreError};
-use crate::core::pg::store::Ctx;
+use super::fields::Fields;
+use super::generic::{self, parse_id};
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::value::{decode_one, decode_rows, Naming, Param, Row};
 use crate::core::tables::{table_by_name, Table};
 

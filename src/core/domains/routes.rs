@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use sqlx::postgres::PgConnection;
 
-use super::generic::{self, parse_id, truncate, Fields};
+use super::fields::Fields;
+use super::generic::{self, parse_id};
 use super::validate::expect_one_of;
-use crate::core::pg::error::{Result, StoreError};
-use crate::core::pg::store::Ctx;
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::value::{decode_one, decode_rows, Naming, Param, Row, Value};
 use crate::core::tables::{table_by_name, Table};
 

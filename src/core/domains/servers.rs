@@ -4,10 +4,11 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::generic::{self, parse_id, Fields};
+use super::fields::Fields;
+use super::generic::{self, parse_id};
 use super::validate::expect_one_of;
+use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::{Result, StoreError};
-use crate::core::pg::store::Ctx;
 use crate::core::pg::value::{decode_one, decode_rows, Naming, Row};
 use crate::core::tables::{table_by_name, Table};
 

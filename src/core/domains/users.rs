@@ -3,9 +3,10 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::generic::{self, parse_id, Fields};
-use crate::core::pg::error::{Result, StoreError};
-use crate::core::pg::store::Ctx;
+use super::fields::Fields;
+use super::generic::{self, parse_id};
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::value::{decode_one, decode_rows, Naming, Param, Row};
 use crate::core::tables::{table_by_name, Table};
 
@@ -31,7 +32,7 @@ fn check_email(fields: &Fields, required: bool) -> Result<Option<String>> {
         Some((_, Param::Text(e))) if is_valid_email(e) => Ok(Some(e.clone())),
         Some((_, Param::Text(e))) => Err(StoreError::invalid(format!(
             "invalid email `{}`: expected an address like name@example.com",
-            generic::truncate(e)
+            truncate(e)
         ))),
         Some(_) => Err(StoreError::invalid("email must be a string")),
         None if required => Err(StoreError::invalid("email is required")),

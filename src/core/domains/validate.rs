@@ -4,8 +4,8 @@
 //! `"<field> is required"`, `"<field> must be one of a, b, c, got `x`"` (camelCase field names).
 //! The generic `AdminPgDB` engine does not use these rules (it stores what its caller gives).
 
-use super::generic::{truncate, Fields};
-use crate::core::pg::error::{Result, StoreError};
+use super::fields::{given, Fields};
+use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::value::Param;
 use crate::core::tables::Table;
 
@@ -162,13 +162,6 @@ fn check_enums(rules: &Rules, table: &Table, fields: &Fields) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Whether `fields` gives `column` (snake_case) a non-null value.
-pub fn given(fields: &Fields, table: &Table, column: &str) -> bool {
-    fields
-        .iter()
-        .any(|(k, v)| table.column(k).map(|c| c.name) == Some(column) && !matches!(v, Param::Null))
 }
 
 /// Before an INSERT by a domain: every required field given and not null, every enumerated

@@ -186,6 +186,15 @@ impl StoreError {
     }
 }
 
+/// Keep user-supplied names short in messages: at most 64 characters, `…` when cut.
+pub fn truncate(s: &str) -> String {
+    let mut out: String = s.chars().take(64).collect();
+    if s.chars().count() > 64 {
+        out.push('…');
+    }
+    out
+}
+
 /// Appended to errors that mean "a transaction-pooling proxy is in the way".
 pub const POOLER_HINT: &str = ": the connection goes through a transaction-pooling proxy \
      (PgBouncer, Supabase's or Neon's pooler), which does not keep prepared statements or \

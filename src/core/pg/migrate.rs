@@ -7,8 +7,9 @@ use sha2::{Digest, Sha256};
 use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, Connection as _, Row as _};
 
+use super::ctx::Ctx;
 use super::error::{Result, StoreError};
-use super::store::{Ctx, Store};
+use super::store::Store;
 use crate::core::tables::DEFAULT_INDEXES;
 
 /// One embedded migration.

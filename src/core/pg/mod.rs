@@ -4,6 +4,7 @@
 //! and errors.
 
 pub mod config;
+pub mod ctx;
 pub mod error;
 pub mod migrate;
 pub mod pool;

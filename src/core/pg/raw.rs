@@ -9,9 +9,9 @@ use sqlx::{
     Arguments as _, AssertSqlSafe, Either, Executor as _, SqlSafeStr, SqlStr, Statement as _,
 };
 
+use super::ctx::Ctx;
 use super::error::{PgDetails, Result, StoreError};
 use super::sqltext;
-use super::store::Ctx;
 use super::value::{
     decode_rows, encode, sql_literal, type_of, JsonStrings, Naming, Param, Row, SqlType,
 };
@@ -45,7 +45,7 @@ pub async fn run(
         .unwrap_or("")
         .trim_start_matches('(')
         .to_ascii_uppercase();
-    if ctx.pgbouncer {
+    if ctx.policy.inline {
         return run_inline(ctx, conn, sql, params, command).await;
     }
     let sql_str = AssertSqlSafe(sql.to_string()).into_sql_str();
@@ -98,7 +98,7 @@ pub async fn run(
         args.add(bound)
             .map_err(|e| StoreError::invalid(format!("cannot bind ${}: {e}", i + 1)))?;
     }
-    let query = sqlx::query_with(sql_str, args).persistent(ctx.persistent);
+    let query = sqlx::query_with(sql_str, args).persistent(ctx.policy.persistent);
     let mut stream = (&mut *conn).fetch_many(query);
     let mut rows = Vec::new();
     let mut affected = 0;
@@ -172,7 +172,7 @@ async fn run_inline(
     let sql_str = || AssertSqlSafe(sql.to_string()).into_sql_str();
     if scan.multiple {
         if params.is_empty() {
-            return run_simple(conn, sql_str(), command, ctx.inline_prefix()).await;
+            return run_simple(conn, sql_str(), command, ctx.policy.prefix.as_deref()).await;
         }
         return Err(StoreError::Query {
             message: "cannot insert multiple commands into a prepared statement".into(),
@@ -190,7 +190,7 @@ async fn run_inline(
         )));
     }
     if params.is_empty() {
-        return run_simple(conn, sql_str(), command, ctx.inline_prefix()).await;
+        return run_simple(conn, sql_str(), command, ctx.policy.prefix.as_deref()).await;
     }
     let types = match ctx.raw_types(sql) {
         Some(t) => t,
@@ -218,7 +218,7 @@ async fn run_inline(
         values.push(literal);
     }
     let text = AssertSqlSafe(sqltext::inline(sql, &scan, &values)).into_sql_str();
-    run_simple(conn, text, command, ctx.inline_prefix()).await
+    run_simple(conn, text, command, ctx.policy.prefix.as_deref()).await
 }
 
 /// The server's `standard_conforming_strings` now (asked only for texts whose plain strings

@@ -17,9 +17,39 @@ use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgQueryResult, PgRow, Postgr
 use sqlx::query::Query;
 use sqlx::{AssertSqlSafe, Encode, Executor, SqlSafeStr, SqlStr, Type};
 
+use std::time::Duration;
+
 use super::sqltext;
-use super::store::Ctx;
 use super::value::{sql_literal, Bound};
+
+/// How a storage's statements travel (held by its `Ctx`; see the module comment).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Statements are cached as named prepared statements on each connection.
+    pub persistent: bool,
+    /// PgBouncer (transaction pooling) mode: values inline, one simple-protocol flight per
+    /// statement, nothing left on the server.
+    pub inline: bool,
+    /// `SET LOCAL statement_timeout = …;`, sent first in the same flight in inline mode (the
+    /// startup option that sets it otherwise is refused by PgBouncer).
+    pub prefix: Option<String>,
+}
+
+impl Policy {
+    pub fn new(pgbouncer: bool, statement_timeout: Option<Duration>) -> Policy {
+        Policy {
+            persistent: !pgbouncer,
+            inline: pgbouncer,
+            prefix: match statement_timeout {
+                Some(t) if pgbouncer => Some(format!(
+                    "SET LOCAL statement_timeout = {};\n",
+                    t.as_millis()
+                )),
+                _ => None,
+            },
+        }
+    }
+}
 
 /// A statement and its bound values (see the module comment).
 pub struct Stmt {
@@ -38,15 +68,15 @@ enum Mode {
 }
 
 impl Stmt {
-    pub(crate) fn new(ctx: &Ctx, sql: SqlStr) -> Stmt {
-        let mode = if ctx.pgbouncer {
+    pub(crate) fn new(policy: &Policy, sql: SqlStr) -> Stmt {
+        let mode = if policy.inline {
             Mode::Inline {
                 values: Vec::new(),
                 error: None,
-                prefix: ctx.inline_prefix().map(str::to_string),
+                prefix: policy.prefix.clone(),
             }
         } else {
-            Mode::Prepared(sqlx::query(sql.clone()).persistent(ctx.persistent))
+            Mode::Prepared(sqlx::query(sql.clone()).persistent(policy.persistent))
         };
         Stmt { sql, mode }
     }
@@ -256,58 +286,5 @@ mod tests {
         let j = serde_json::json!({"a": "x'y"});
         assert_eq!(inline_value(&j).unwrap(), "('{\"a\":\"x''y\"}'::jsonb)");
         assert!(inline_value(&"nul\0").is_err());
-    }
-}
-
-#[cfg(test)]
-mod policy {
-    /// Every statement the core sends must follow the storage's statement policy: domain code
-    /// uses `ctx.query*` (this module), never sqlx's builders directly, which would prepare
-    /// named statements even in PgBouncer mode. Only the modules that implement the policy
-    /// call sqlx's executors themselves.
-    #[test]
-    fn statements_go_through_ctx_query() {
-        // replicas.rs: its lag probes run on connections of their own, straight to each server.
-        let allowed = ["stmt.rs", "raw.rs", "pooler.rs", "store.rs", "replicas.rs"];
-        let forbidden = [
-            "sqlx::query(",
-            "sqlx::query_with(",
-            "sqlx::query_as",
-            "sqlx::query_scalar",
-            "query_scalar(",
-            "query_as(",
-            "prepare_with(",
-        ];
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/core");
-        let mut files = Vec::new();
-        let mut dirs = vec![dir];
-        while let Some(d) = dirs.pop() {
-            for entry in std::fs::read_dir(&d).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else {
-                    files.push(path);
-                }
-            }
-        }
-        let mut offenders = Vec::new();
-        for path in files {
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if !name.ends_with(".rs") || allowed.contains(&name.as_str()) {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            for (i, line) in text.lines().enumerate() {
-                if forbidden.iter().any(|f| line.contains(f)) {
-                    offenders.push(format!("{name}:{}: {}", i + 1, line.trim()));
-                }
-            }
-        }
-        assert!(
-            offenders.is_empty(),
-            "use ctx.query / ctx.query_dynamic (src/core/stmt.rs) instead:\n{}",
-            offenders.join("\n")
-        );
     }
 }

@@ -8,7 +8,7 @@ use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, Postgres};
 
 use super::decode::parse_timestamp;
 use super::types::{SqlType, FIRST_USER_OID, PG_EPOCH_DAYS_FROM_UNIX, PG_EPOCH_MICROS_FROM_UNIX};
-use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::error::{truncate, Result, StoreError};
 
 /// A value coming from JS, before we know the PostgreSQL type it is bound to.
 #[derive(Clone, Debug, PartialEq)]
@@ -540,7 +540,7 @@ fn parse_time_of_day(s: &str) -> Option<i64> {
 
 /// `'1 year 2 months 3 days 04:05:06'`, `'90 minutes'`, `'1.5 hours'`, `'-2 days'`.
 fn encode_interval(s: &str) -> std::result::Result<Vec<u8>, String> {
-    let bad = || format!("cannot parse interval {:?}", generic_truncate(s));
+    let bad = || format!("cannot parse interval {:?}", truncate(s));
     let (mut months, mut days, mut micros) = (0i64, 0i64, 0i64);
     let words: Vec<&str> = s.split_whitespace().collect();
     let mut i = 0;
@@ -577,10 +577,6 @@ fn encode_interval(s: &str) -> std::result::Result<Vec<u8>, String> {
     out.extend_from_slice(&(days as i32).to_be_bytes());
     out.extend_from_slice(&(months as i32).to_be_bytes());
     Ok(out)
-}
-
-fn generic_truncate(s: &str) -> String {
-    s.chars().take(64).collect()
 }
 
 fn encode_inet(s: &str) -> std::result::Result<Vec<u8>, String> {
