@@ -3,12 +3,12 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::fields::Fields;
-use super::generic::{self, parse_id};
-use super::page::{Page, PageRequest};
+use super::fields::{self, Fields};
+use super::generic;
+use super::page::{self, paged_sql, Page, PageRequest};
 use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::Result;
-use crate::core::pg::value::{decode_one, decode_rows, Naming, Param, Row};
+use crate::core::pg::value::Row;
 use crate::core::tables::{table_by_name, Table};
 
 fn table() -> &'static Table {
@@ -23,15 +23,7 @@ pub async fn create(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Resu
 }
 
 pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_deployments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    generic::find_by_id(ctx, conn, table(), id).await
 }
 
 /// The deployment of a project for (type, branch), unique by the table's constraint.
@@ -42,20 +34,15 @@ pub async fn get_by_branch(
     kind: &str,
     branch: &str,
 ) -> Result<Option<Row>> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "SELECT * FROM {s}.admin_deployments \
-             WHERE project_id = $1 AND type = $2 AND branch = $3",
-        )
-        .bind(project_id)
-        .bind(kind)
-        .bind(branch)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(
+        "SELECT * FROM {s}.admin_deployments \
+         WHERE project_id = $1 AND type = $2 AND branch = $3",
+    )
+    .bind_id(project_id)
+    .bind(kind)
+    .bind(branch)
+    .fetch_row(conn)
+    .await
 }
 
 /// A project's deployment by slug. Slugs are not unique in the schema: the newest wins.
@@ -65,19 +52,14 @@ pub async fn get_by_slug(
     project_id: &str,
     slug: &str,
 ) -> Result<Option<Row>> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "SELECT * FROM {s}.admin_deployments WHERE project_id = $1 AND slug = $2 \
-             ORDER BY created_at DESC, id LIMIT 1",
-        )
-        .bind(project_id)
-        .bind(slug)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(
+        "SELECT * FROM {s}.admin_deployments WHERE project_id = $1 AND slug = $2 \
+         ORDER BY created_at DESC, id LIMIT 1",
+    )
+    .bind_id(project_id)
+    .bind(slug)
+    .fetch_row(conn)
+    .await
 }
 
 /// The newest production deployment of a project (the seed took any one).
@@ -86,18 +68,13 @@ pub async fn get_production(
     conn: &mut PgConnection,
     project_id: &str,
 ) -> Result<Option<Row>> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "SELECT * FROM {s}.admin_deployments WHERE project_id = $1 AND type = 'production' \
-             ORDER BY created_at DESC, id LIMIT 1",
-        )
-        .bind(project_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(
+        "SELECT * FROM {s}.admin_deployments WHERE project_id = $1 AND type = 'production' \
+         ORDER BY created_at DESC, id LIMIT 1",
+    )
+    .bind_id(project_id)
+    .fetch_row(conn)
+    .await
 }
 
 /// Update; `None` when there is no such deployment.
@@ -118,8 +95,7 @@ pub async fn update_status(
     status: &str,
 ) -> Result<Option<Row>> {
     expect_one_of(status, DEPLOYMENT_STATUSES, "status")?;
-    let fields = vec![("status".to_string(), Param::Text(status.to_string()))];
-    update(ctx, conn, id, &fields).await
+    update(ctx, conn, id, &fields::one("status", status)).await
 }
 
 /// Point the deployment at a build; `None` when there is no such deployment.
@@ -129,11 +105,7 @@ pub async fn set_current_build(
     id: &str,
     build_id: &str,
 ) -> Result<Option<Row>> {
-    let fields = vec![(
-        "currentBuildId".to_string(),
-        Param::Text(build_id.to_string()),
-    )];
-    update(ctx, conn, id, &fields).await
+    update(ctx, conn, id, &fields::one("currentBuildId", build_id)).await
 }
 
 /// Delete (cascades to the deployment's builds, running servers and routes).
@@ -143,18 +115,13 @@ pub async fn delete(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool
 
 /// A project's deployments, newest first (`id` breaks ties).
 pub async fn list(ctx: &Ctx, conn: &mut PgConnection, project_id: &str) -> Result<Vec<Row>> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_deployments WHERE project_id = $1 \
-             ORDER BY created_at DESC, id",
-        )
-        .bind(project_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_deployments WHERE project_id = $1 \
+         ORDER BY created_at DESC, id",
+    )
+    .bind_id(project_id)
+    .fetch_rows(conn)
+    .await
 }
 
 /// A project's deployments of one type, newest first.
@@ -164,36 +131,26 @@ pub async fn list_by_type(
     project_id: &str,
     kind: &str,
 ) -> Result<Vec<Row>> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_deployments WHERE project_id = $1 AND type = $2 \
-             ORDER BY created_at DESC, id",
-        )
-        .bind(project_id)
-        .bind(kind)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_deployments WHERE project_id = $1 AND type = $2 \
+         ORDER BY created_at DESC, id",
+    )
+    .bind_id(project_id)
+    .bind(kind)
+    .fetch_rows(conn)
+    .await
 }
 
 /// A project's pending, building or running deployments, newest first.
 pub async fn list_active(ctx: &Ctx, conn: &mut PgConnection, project_id: &str) -> Result<Vec<Row>> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_deployments WHERE project_id = $1 \
-             AND status IN ('running', 'building', 'pending') \
-             ORDER BY created_at DESC, id",
-        )
-        .bind(project_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_deployments WHERE project_id = $1 \
+         AND status IN ('running', 'building', 'pending') \
+         ORDER BY created_at DESC, id",
+    )
+    .bind_id(project_id)
+    .fetch_rows(conn)
+    .await
 }
 
 /// One page of a project's deployments, newest first, with the total, in one round trip.
@@ -203,35 +160,21 @@ pub async fn list_page(
     project_id: &str,
     req: PageRequest,
 ) -> Result<Page> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(Page::from_rows(Vec::new(), req));
-    };
-    let rows = ctx
-        .query(
-            "SELECT p.*, c.total \
-             FROM (SELECT count(*) AS total FROM {s}.admin_deployments WHERE project_id = $1) c \
-             LEFT JOIN LATERAL (SELECT * FROM {s}.admin_deployments WHERE project_id = $1 \
-                                ORDER BY created_at DESC, id LIMIT $2 OFFSET $3) p ON true \
-             ORDER BY p.created_at DESC, p.id",
-        )
-        .bind(project_id)
-        .bind(req.per_page)
-        .bind(req.offset())
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(Page::from_rows(decode_rows(&rows, Naming::Camel)?, req))
+    let sql = paged_sql!(
+        select "*",
+        from "{s}.admin_deployments WHERE project_id = $1",
+        order by "created_at DESC, id"
+    );
+    page::fetch(ctx, conn, sql, project_id, req).await
 }
 
 /// Delete preview deployments whose `expires_at` has passed; how many were deleted.
 pub async fn cleanup_expired_previews(ctx: &Ctx, conn: &mut PgConnection) -> Result<i64> {
-    let res = ctx
-        .query(
-            "DELETE FROM {s}.admin_deployments \
-             WHERE type = 'preview' AND expires_at < now()",
-        )
-        .execute(&mut *conn)
+    let deleted = ctx
+        .query("DELETE FROM {s}.admin_deployments WHERE type = 'preview' AND expires_at < now()")
+        .rows_affected(conn)
         .await?;
-    Ok(res.rows_affected() as i64)
+    Ok(deleted as i64)
 }
 
 #[cfg(test)]

@@ -12,3 +12,16 @@ pub fn given(fields: &Fields, table: &Table, column: &str) -> bool {
         .iter()
         .any(|(k, v)| table.column(k).map(|c| c.name) == Some(column) && !matches!(v, Param::Null))
 }
+
+/// The first of `names` given as text, if any (`["externalId", "external_id"]`).
+pub fn text<'a>(fields: &'a Fields, names: &[&str]) -> Option<&'a str> {
+    fields.iter().find_map(|(k, v)| match v {
+        Param::Text(s) if names.contains(&k.as_str()) => Some(s.as_str()),
+        _ => None,
+    })
+}
+
+/// One field, as a single-column update gives it (`status`, `currentBuildId`, …).
+pub fn one(name: &str, value: &str) -> Fields {
+    vec![(name.to_string(), Param::Text(value.to_string()))]
+}

@@ -3,8 +3,9 @@
 //! JS value is encoded for the inferred type (the prepared statement is cached per
 //! connection, so later calls cost no extra round trip).
 
+use futures_util::stream::BoxStream;
 use futures_util::TryStreamExt;
-use sqlx::postgres::{PgColumn, PgConnection};
+use sqlx::postgres::{PgColumn, PgConnection, PgQueryResult, PgRow};
 use sqlx::{
     Arguments as _, AssertSqlSafe, Either, Executor as _, SqlSafeStr, SqlStr, Statement as _,
 };
@@ -99,7 +100,15 @@ pub async fn run(
             .map_err(|e| StoreError::invalid(format!("cannot bind ${}: {e}", i + 1)))?;
     }
     let query = sqlx::query_with(sql_str, args).persistent(ctx.policy.persistent);
-    let mut stream = (&mut *conn).fetch_many(query);
+    collect((&mut *conn).fetch_many(query), command).await
+}
+
+/// Every result set of a statement's stream: the rows (names as PostgreSQL gave them) and
+/// the row count (rows returned, else rows affected).
+async fn collect(
+    mut stream: BoxStream<'_, sqlx::Result<Either<PgQueryResult, PgRow>>>,
+    command: String,
+) -> Result<RawResult> {
     let mut rows = Vec::new();
     let mut affected = 0;
     while let Some(item) = stream.try_next().await? {
@@ -286,25 +295,5 @@ async fn run_simple(
 
 /// One simple-protocol text, every result set decoded.
 async fn run_text(conn: &mut PgConnection, sql: SqlStr, command: String) -> Result<RawResult> {
-    let mut stream = (&mut *conn).fetch_many(sqlx::raw_sql(sql));
-    let mut rows = Vec::new();
-    let mut affected = 0;
-    while let Some(item) = stream.try_next().await? {
-        match item {
-            Either::Left(done) => affected += done.rows_affected(),
-            Either::Right(row) => rows.push(row),
-        }
-    }
-    drop(stream);
-    let decoded = decode_rows(&rows, Naming::AsIs)?;
-    let row_count = if decoded.is_empty() {
-        affected
-    } else {
-        decoded.len() as u64
-    };
-    Ok(RawResult {
-        rows: decoded,
-        row_count,
-        command,
-    })
+    collect((&mut *conn).fetch_many(sqlx::raw_sql(sql)), command).await
 }

@@ -606,21 +606,21 @@ mod tests {
         let r = &s.replicas[0];
         r.record(Instant::now(), true, Some(true), None);
         assert!(s.pick().is_some());
+        let sqlstate = |code: &str| {
+            Box::new(PgDetails {
+                code: Some(code.into()),
+                ..Default::default()
+            })
+        };
         let conn = StoreError::Connection {
             message: "terminating connection due to administrator command".into(),
-            pg: Box::new(PgDetails {
-                code: Some("57P01".into()),
-                ..Default::default()
-            }),
+            pg: sqlstate("57P01"),
         };
         assert!(s.replica_failed(r, &conn));
         assert!(s.pick().is_none());
         let conflict = StoreError::Query {
             message: "canceling statement due to conflict with recovery".into(),
-            pg: Box::new(PgDetails {
-                code: Some("40001".into()),
-                ..Default::default()
-            }),
+            pg: sqlstate("40001"),
         };
         assert_eq!(classify(&conflict), ReplicaFailure::Retry);
         assert_eq!(

@@ -12,6 +12,9 @@
 //! this mode the statement goes out with the simple query protocol, every bound value inlined
 //! as a typed, quoted literal (`('…'::uuid)`): one flight, one round trip, no server state.
 //! Results then come back in text format, which `value::decode_text` reads like the binary form.
+//!
+//! Ids come as text from JS: `bind_id` binds one as a UUID, and a statement bound to something
+//! that cannot be a UUID is never sent (nothing can have that id): it reads as finding no row.
 
 use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgQueryResult, PgRow, Postgres};
 use sqlx::query::Query;
@@ -19,8 +22,14 @@ use sqlx::{AssertSqlSafe, Encode, Executor, SqlSafeStr, SqlStr, Type};
 
 use std::time::Duration;
 
+use super::error::Result as StoreResult;
 use super::sqltext;
-use super::value::{sql_literal, Bound};
+use super::value::{decode_one, decode_rows, sql_literal, Bound, Naming, Row};
+
+/// Parse an id as a UUID; `None` when it cannot be one (so nothing can have it).
+pub fn parse_id(id: &str) -> Option<uuid::Uuid> {
+    uuid::Uuid::parse_str(id.trim()).ok()
+}
 
 /// How a storage's statements travel (held by its `Ctx`; see the module comment).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -51,10 +60,26 @@ impl Policy {
     }
 }
 
+/// The body of `fetch_optional`, `fetch_one`, `fetch_all` and `execute`: what finding nothing
+/// gives, else the inline text over the simple protocol, else the prepared statement.
+macro_rules! run {
+    ($stmt:ident, $conn:ident, $method:ident, $nothing:expr) => {{
+        if $stmt.finds_nothing {
+            return $nothing;
+        }
+        match $stmt.inline_sql()? {
+            Some(text) => $conn.$method(sqlx::raw_sql(text)).await,
+            None => $stmt.prepared().$method($conn).await,
+        }
+    }};
+}
+
 /// A statement and its bound values (see the module comment).
 pub struct Stmt {
     sql: SqlStr,
     mode: Mode,
+    /// An id bound by `bind_id` is not a UUID: the statement would find nothing.
+    finds_nothing: bool,
 }
 
 enum Mode {
@@ -78,7 +103,11 @@ impl Stmt {
         } else {
             Mode::Prepared(sqlx::query(sql.clone()).persistent(policy.persistent))
         };
-        Stmt { sql, mode }
+        Stmt {
+            sql,
+            mode,
+            finds_nothing: false,
+        }
     }
 
     /// Whether the statement may be cached as a named prepared statement (default mode only:
@@ -118,6 +147,22 @@ impl Stmt {
             }
         };
         self
+    }
+
+    /// Bind an id given as text, as a `uuid`. When it cannot be one, nothing has it: the
+    /// statement is not sent and finds no row (`None`, no rows, nothing affected).
+    pub fn bind_id(mut self, id: &str) -> Self {
+        let id = parse_id(id);
+        self.finds_nothing |= id.is_none();
+        self.bind(id)
+    }
+
+    /// `bind_id` for an id that may be absent: `None` binds NULL.
+    pub fn bind_opt_id(self, id: Option<&str>) -> Self {
+        match id {
+            Some(id) => self.bind_id(id),
+            None => self.bind(None::<uuid::Uuid>),
+        }
     }
 
     /// The simple-protocol text of an inline statement.
@@ -164,30 +209,21 @@ impl Stmt {
     where
         E: Executor<'c, Database = Postgres>,
     {
-        match self.inline_sql()? {
-            Some(text) => conn.fetch_optional(sqlx::raw_sql(text)).await,
-            None => self.prepared().fetch_optional(conn).await,
-        }
+        run!(self, conn, fetch_optional, Ok(None))
     }
 
     pub async fn fetch_one<'c, E>(self, conn: E) -> Result<PgRow, sqlx::Error>
     where
         E: Executor<'c, Database = Postgres>,
     {
-        match self.inline_sql()? {
-            Some(text) => conn.fetch_one(sqlx::raw_sql(text)).await,
-            None => self.prepared().fetch_one(conn).await,
-        }
+        run!(self, conn, fetch_one, Err(sqlx::Error::RowNotFound))
     }
 
     pub async fn fetch_all<'c, E>(self, conn: E) -> Result<Vec<PgRow>, sqlx::Error>
     where
         E: Executor<'c, Database = Postgres>,
     {
-        match self.inline_sql()? {
-            Some(text) => conn.fetch_all(sqlx::raw_sql(text)).await,
-            None => self.prepared().fetch_all(conn).await,
-        }
+        run!(self, conn, fetch_all, Ok(Vec::new()))
     }
 
     /// Run it; rows affected (a PgBouncer-mode `SET LOCAL` prefix adds none).
@@ -195,10 +231,40 @@ impl Stmt {
     where
         E: Executor<'c, Database = Postgres>,
     {
-        match self.inline_sql()? {
-            Some(text) => conn.execute(sqlx::raw_sql(text)).await,
-            None => self.prepared().execute(conn).await,
-        }
+        run!(self, conn, execute, Ok(PgQueryResult::default()))
+    }
+
+    /// The row, if there is one, as a domain reads it (camelCase column names).
+    pub async fn fetch_row<'c, E>(self, conn: E) -> StoreResult<Option<Row>>
+    where
+        E: Executor<'c, Database = Postgres>,
+    {
+        let row = self.fetch_optional(conn).await?;
+        row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    }
+
+    /// The one row (`INSERT … RETURNING *`), as a domain reads it.
+    pub async fn fetch_one_row<'c, E>(self, conn: E) -> StoreResult<Row>
+    where
+        E: Executor<'c, Database = Postgres>,
+    {
+        decode_one(&self.fetch_one(conn).await?, Naming::Camel)
+    }
+
+    /// Every row, as a domain reads them.
+    pub async fn fetch_rows<'c, E>(self, conn: E) -> StoreResult<Vec<Row>>
+    where
+        E: Executor<'c, Database = Postgres>,
+    {
+        decode_rows(&self.fetch_all(conn).await?, Naming::Camel)
+    }
+
+    /// Run it; how many rows it touched.
+    pub async fn rows_affected<'c, E>(self, conn: E) -> StoreResult<u64>
+    where
+        E: Executor<'c, Database = Postgres>,
+    {
+        Ok(self.execute(conn).await?.rows_affected())
     }
 
     fn prepared(self) -> Query<'static, Postgres, PgArguments> {

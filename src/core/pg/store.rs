@@ -262,36 +262,30 @@ impl TxHandle {
 
     /// Commit; later calls on this handle fail.
     pub async fn commit(&self) -> Result<()> {
-        let conn = self.conn.lock().await.take();
-        match conn {
-            Some(mut c) => {
-                let res = PgTransactionManager::commit(&mut c)
-                    .await
-                    .map_err(StoreError::from);
-                if let Err(e) = &res {
-                    note_failure(&mut c, e);
-                }
-                res
-            }
-            None => Err(StoreError::query("transaction already finished")),
-        }
+        self.finish(true).await
     }
 
-    /// Roll back; later calls on this handle fail.
+    /// Roll back (nothing to do once finished); later calls on this handle fail.
     pub async fn rollback(&self) -> Result<()> {
-        let conn = self.conn.lock().await.take();
-        match conn {
-            Some(mut c) => {
-                let res = PgTransactionManager::rollback(&mut c)
-                    .await
-                    .map_err(StoreError::from);
-                if let Err(e) = &res {
-                    note_failure(&mut c, e);
-                }
-                res
-            }
-            None => Ok(()),
+        self.finish(false).await
+    }
+
+    async fn finish(&self, commit: bool) -> Result<()> {
+        let Some(mut c) = self.conn.lock().await.take() else {
+            return match commit {
+                true => Err(StoreError::query("transaction already finished")),
+                false => Ok(()),
+            };
+        };
+        let res = match commit {
+            true => PgTransactionManager::commit(&mut c).await,
+            false => PgTransactionManager::rollback(&mut c).await,
         }
+        .map_err(StoreError::from);
+        if let Err(e) = &res {
+            note_failure(&mut c, e);
+        }
+        res
     }
 }
 

@@ -66,31 +66,36 @@ impl Bound {
 
     /// A one-dimensional array of already-encoded elements of type `elem`.
     pub fn array(elem: &SqlType, items: Vec<Option<Vec<u8>>>) -> Bound {
-        let has_null = items.iter().any(Option::is_none);
-        let size: usize = items
-            .iter()
-            .map(|i| 4 + i.as_ref().map_or(0, Vec::len))
-            .sum();
-        let mut out = Vec::with_capacity(20 + size);
-        out.extend_from_slice(&1i32.to_be_bytes());
-        out.extend_from_slice(&(has_null as i32).to_be_bytes());
-        out.extend_from_slice(&elem.oid().to_be_bytes());
-        out.extend_from_slice(&(items.len() as i32).to_be_bytes());
-        out.extend_from_slice(&1i32.to_be_bytes());
-        for item in items {
-            match item {
-                Some(b) => {
-                    out.extend_from_slice(&(b.len() as i32).to_be_bytes());
-                    out.extend_from_slice(&b);
-                }
-                None => out.extend_from_slice(&(-1i32).to_be_bytes()),
-            }
-        }
         Bound {
             oid: SqlType::Array(Box::new(elem.clone())).oid(),
-            bytes: Some(out),
+            bytes: Some(array_bytes(elem, &items)),
         }
     }
+}
+
+/// The binary form of a one-dimensional array (lower bound 1) of encoded elements.
+fn array_bytes(elem: &SqlType, items: &[Option<Vec<u8>>]) -> Vec<u8> {
+    let has_null = items.iter().any(Option::is_none);
+    let size: usize = items
+        .iter()
+        .map(|i| 4 + i.as_ref().map_or(0, Vec::len))
+        .sum();
+    let mut out = Vec::with_capacity(20 + size);
+    out.extend_from_slice(&1i32.to_be_bytes());
+    out.extend_from_slice(&(has_null as i32).to_be_bytes());
+    out.extend_from_slice(&elem.oid().to_be_bytes());
+    out.extend_from_slice(&(items.len() as i32).to_be_bytes());
+    out.extend_from_slice(&1i32.to_be_bytes());
+    for item in items {
+        match item {
+            Some(b) => {
+                out.extend_from_slice(&(b.len() as i32).to_be_bytes());
+                out.extend_from_slice(b);
+            }
+            None => out.extend_from_slice(&(-1i32).to_be_bytes()),
+        }
+    }
+    out
 }
 
 impl sqlx::Type<Postgres> for Bound {
@@ -408,23 +413,14 @@ fn encode_array(
     elem: &SqlType,
     json: JsonStrings,
 ) -> std::result::Result<Vec<u8>, String> {
-    let has_null = items.iter().any(|i| matches!(i, Param::Null));
-    let mut out = Vec::with_capacity(20 + items.len() * 8);
-    out.extend_from_slice(&1i32.to_be_bytes());
-    out.extend_from_slice(&(has_null as i32).to_be_bytes());
-    out.extend_from_slice(&elem.oid().to_be_bytes());
-    out.extend_from_slice(&(items.len() as i32).to_be_bytes());
-    out.extend_from_slice(&1i32.to_be_bytes());
-    for item in items {
-        if matches!(item, Param::Null) {
-            out.extend_from_slice(&(-1i32).to_be_bytes());
-        } else {
-            let b = encode_bytes(item, elem, json)?;
-            out.extend_from_slice(&(b.len() as i32).to_be_bytes());
-            out.extend_from_slice(&b);
-        }
-    }
-    Ok(out)
+    let encoded = items
+        .iter()
+        .map(|item| match item {
+            Param::Null => Ok(None),
+            _ => encode_bytes(item, elem, json).map(Some),
+        })
+        .collect::<std::result::Result<Vec<_>, String>>()?;
+    Ok(array_bytes(elem, &encoded))
 }
 
 /// Encode a decimal string (`-12.5`, `1e3`) as PostgreSQL binary numeric.
@@ -696,34 +692,18 @@ mod tests {
 
     #[test]
     fn integers_are_checked() {
-        assert!(encode(
-            &Param::Number(1.5),
-            &SqlType::Int4,
-            JsonStrings::AsValue,
-            "$1"
-        )
-        .is_err());
-        assert!(encode(
-            &Param::Number(f64::NAN),
-            &SqlType::Int4,
-            JsonStrings::AsValue,
-            "$1"
-        )
-        .is_err());
-        assert!(encode(
-            &Param::Number(3e10),
-            &SqlType::Int4,
-            JsonStrings::AsValue,
-            "$1"
-        )
-        .is_err());
-        assert!(encode(
-            &Param::Number(42.0),
-            &SqlType::Int4,
-            JsonStrings::AsValue,
-            "$1"
-        )
-        .is_ok());
+        let int4 = |n: f64| {
+            encode(
+                &Param::Number(n),
+                &SqlType::Int4,
+                JsonStrings::AsValue,
+                "$1",
+            )
+        };
+        for bad in [1.5, f64::NAN, 3e10] {
+            assert!(int4(bad).is_err(), "{bad}");
+        }
+        assert!(int4(42.0).is_ok());
     }
 
     #[test]

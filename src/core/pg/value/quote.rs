@@ -196,27 +196,36 @@ mod tests {
             let b = encode(&p, ty, JsonStrings::AsDocument, "$1").unwrap();
             sql_literal(ty.oid(), ty.oid(), b.into_bytes().as_deref()).unwrap()
         };
-        assert_eq!(lit(&SqlType::Int4, Param::Number(-7.0)), "('-7'::int4)");
-        assert_eq!(
-            lit(&SqlType::Numeric, Param::Text("-12.50".into())),
-            "('-12.50'::numeric)"
-        );
-        assert_eq!(
-            lit(&SqlType::Float8, Param::Text("NaN".into())),
-            "('NaN'::float8)"
-        );
-        assert_eq!(
-            lit(&SqlType::Bytea, Param::Bytes(vec![0, 255])),
-            "(E'\\\\x00ff'::bytea)"
-        );
-        assert_eq!(
-            lit(&SqlType::Date, Param::Text("2024-02-29".into())),
-            "('2024-02-29'::date)"
-        );
-        assert_eq!(
-            lit(&SqlType::Interval, Param::Text("1 day 02:03:04".into())),
-            "('1 day 02:03:04'::interval)"
-        );
+        for (ty, p, literal) in [
+            (SqlType::Int4, Param::Number(-7.0), "('-7'::int4)"),
+            (
+                SqlType::Numeric,
+                Param::Text("-12.50".into()),
+                "('-12.50'::numeric)",
+            ),
+            (
+                SqlType::Float8,
+                Param::Text("NaN".into()),
+                "('NaN'::float8)",
+            ),
+            (
+                SqlType::Bytea,
+                Param::Bytes(vec![0, 255]),
+                "(E'\\\\x00ff'::bytea)",
+            ),
+            (
+                SqlType::Date,
+                Param::Text("2024-02-29".into()),
+                "('2024-02-29'::date)",
+            ),
+            (
+                SqlType::Interval,
+                Param::Text("1 day 02:03:04".into()),
+                "('1 day 02:03:04'::interval)",
+            ),
+        ] {
+            assert_eq!(lit(&ty, p), literal);
+        }
         assert_eq!(
             lit(
                 &SqlType::Array(Box::new(SqlType::Int4)),
