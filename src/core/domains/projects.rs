@@ -328,15 +328,7 @@ pub async fn delete_project(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Res
 /// stored flag (true for a new row). Returns the row.
 pub async fn set_env_var(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
     let table = env_vars_table();
-    for (column, name) in [
-        ("project_id", "projectId"),
-        ("key", "key"),
-        ("encrypted_value", "encryptedValue"),
-    ] {
-        if !fields::given(fields, table, column) {
-            return Err(StoreError::invalid(format!("{name} is required")));
-        }
-    }
+    super::validate::require(table, fields)?;
     // Validates every field name and encodes values by column type; id/createdAt/updatedAt
     // are the database's to keep.
     let cols = generic::columns_of(table, fields, true)?;
