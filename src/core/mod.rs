@@ -16,6 +16,8 @@ pub mod tables;
 
 #[cfg(test)]
 mod layout_tests;
+#[cfg(test)]
+mod typings_tests;
 
 // compat re-exports for src/js (removed at merge)
 pub use domains::{builds, deployments, generic, projects, rbac, routes, servers, teams, users};
