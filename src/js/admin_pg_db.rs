@@ -13,11 +13,11 @@ use super::error::{
 };
 use super::methods::methods;
 use super::storage::PostgresAdminStorage;
-use crate::core::error::StoreError;
-use crate::core::generic;
-use crate::core::raw;
-use crate::core::store::Target;
-use crate::core::value::Row;
+use crate::core::domains::generic;
+use crate::core::pg::error::StoreError;
+use crate::core::pg::raw;
+use crate::core::pg::store::Target;
+use crate::core::pg::value::Row;
 
 /// The seed's generic table layer: tables only from `TABLES`, columns only from that table,
 /// every value bound. Rows come back camelCased.
@@ -109,7 +109,7 @@ impl AdminPgDB {
                             columns: row
                                 .columns
                                 .iter()
-                                .map(|c| crate::core::value::to_camel(c))
+                                .map(|c| crate::core::pg::value::to_camel(c))
                                 .collect::<Vec<_>>()
                                 .into(),
                             values: row.values,

@@ -6,14 +6,14 @@ use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue};
 
 use super::convert;
-use crate::core::builds::{Claim, ErrorMessage};
-use crate::core::error::{Result, StoreError};
-use crate::core::generic::{non_negative, truncate, Condition, Fields, FindOptions, Op};
-use crate::core::page::PageRequest;
-use crate::core::projects::EnvScope;
-use crate::core::servers::Metric;
+use crate::core::domains::builds::{Claim, ErrorMessage};
+use crate::core::domains::generic::{non_negative, truncate, Condition, Fields, FindOptions, Op};
+use crate::core::domains::page::PageRequest;
+use crate::core::domains::projects::EnvScope;
+use crate::core::domains::servers::Metric;
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::value::Param;
 use crate::core::tables::{table_by_name, Table, TABLE_LIST};
-use crate::core::value::Param;
 
 /// `undefined`/`null` → `None`, anything else `Some`.
 fn given<'a>(env: &Env, v: Unknown<'a>) -> Option<Unknown<'a>> {

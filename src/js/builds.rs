@@ -12,10 +12,10 @@ use super::convert::{self, JsOut};
 use super::error::{js_error, out_bool, out_number, out_opt_row, out_page, out_row, out_rows, run};
 use super::methods::{methods, out_void};
 use super::storage::PostgresAdminStorage;
-use crate::core::builds::{self, Reclaimed, Wait};
-use crate::core::error::StoreError;
-use crate::core::store::Target;
-use crate::core::value::Row;
+use crate::core::domains::builds::{self, Reclaimed, Wait};
+use crate::core::pg::error::StoreError;
+use crate::core::pg::store::Target;
+use crate::core::pg::value::Row;
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
 

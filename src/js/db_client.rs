@@ -10,10 +10,10 @@ use napi_derive::napi;
 
 use super::convert::{self, JsOut};
 use super::error::{js_error, out_opt_row, out_row, out_rows, out_void, run};
-use crate::core::error::StoreError;
-use crate::core::raw::{self, RawResult};
-use crate::core::store::{Target, TxHandle};
-use crate::core::value::{Param, Row};
+use crate::core::pg::error::StoreError;
+use crate::core::pg::raw::{self, RawResult};
+use crate::core::pg::store::{Target, TxHandle};
+use crate::core::pg::value::{Param, Row};
 
 /// The raw SQL client. Methods follow pg-promise's names; values are bound like
 /// node-postgres binds them (the server infers each parameter's type). Rows keep the

@@ -5,7 +5,7 @@
 use super::error::{out_bool, out_number, out_opt_row, out_page, out_row, out_rows};
 use super::methods::{methods, out_void};
 use super::storage::PostgresAdminStorage;
-use crate::core::deployments;
+use crate::core::domains::deployments;
 
 methods! {
     /// The seed's `DeploymentsPG` domain object (`storage.deployments`).

@@ -36,15 +36,15 @@
 use napi::Env;
 
 use super::convert::JsOut;
-use crate::core::builds::{Claim, ErrorMessage};
-use crate::core::error::{Result as CoreResult, StoreError};
-use crate::core::generic::{Condition, Fields, FindOptions};
-use crate::core::page::PageRequest;
-use crate::core::projects::EnvScope;
-use crate::core::servers::Metric;
-use crate::core::store::Target;
+use crate::core::domains::builds::{Claim, ErrorMessage};
+use crate::core::domains::generic::{Condition, Fields, FindOptions};
+use crate::core::domains::page::PageRequest;
+use crate::core::domains::projects::EnvScope;
+use crate::core::domains::servers::Metric;
+use crate::core::pg::error::{Result as CoreResult, StoreError};
+use crate::core::pg::store::Target;
+use crate::core::pg::value::Row;
 use crate::core::tables::Table;
-use crate::core::value::Row;
 
 /// One row of a method table, as `methodCatalog()` reports it.
 #[derive(Clone, Copy, Debug)]
@@ -176,7 +176,7 @@ macro_rules! methods {
         $(#[doc = $cdoc])*
         #[napi_derive::napi(js_name = $jsclass)]
         pub struct $class {
-            pub(crate) target: $crate::core::store::Target,
+            pub(crate) target: $crate::core::pg::store::Target,
         }
 
         #[napi_derive::napi]
@@ -194,7 +194,7 @@ macro_rules! methods {
         }
 
         impl $crate::js::methods::Targeted for $class {
-            fn target(&self) -> $crate::core::store::Target {
+            fn target(&self) -> $crate::core::pg::store::Target {
                 self.target.clone()
             }
         }

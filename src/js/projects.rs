@@ -5,7 +5,7 @@
 use super::error::{out_bool, out_opt_row, out_page, out_row, out_rows};
 use super::methods::{methods, out_void};
 use super::storage::PostgresAdminStorage;
-use crate::core::projects;
+use crate::core::domains::projects;
 
 methods! {
     /// The seed's `ProjectsPG` domain object (`storage.projects`).

@@ -8,7 +8,7 @@ use super::convert::JsOut;
 use super::error::{out_bool, out_opt_row, out_row, out_rows};
 use super::methods::{methods, out_void};
 use super::storage::PostgresAdminStorage;
-use crate::core::rbac;
+use crate::core::domains::rbac;
 
 fn out_strings(env: &Env, v: Vec<String>) -> napi::Result<JsOut> {
     // SAFETY: called on the JS thread with this call's live env, as every output adapter is.

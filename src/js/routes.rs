@@ -8,8 +8,8 @@ use super::convert::{self, JsOut};
 use super::error::{out_bool, out_opt_row, out_row};
 use super::methods::methods;
 use super::storage::PostgresAdminStorage;
-use crate::core::routes;
-use crate::core::value::Row;
+use crate::core::domains::routes;
+use crate::core::pg::value::Row;
 
 /// `RouteInfo[]`. Unlike other lists, rows differ in shape (`lastHealthCheck` only once
 /// checked), so each object gets its own keys.

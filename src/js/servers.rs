@@ -5,7 +5,7 @@
 use super::error::{out_number, out_opt_row, out_row, out_rows};
 use super::methods::{methods, out_void};
 use super::storage::PostgresAdminStorage;
-use crate::core::servers;
+use crate::core::domains::servers;
 
 methods! {
     /// The seed's `RunningServersPG` domain object (`storage.servers`).

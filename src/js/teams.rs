@@ -5,7 +5,7 @@
 use super::error::{out_bool, out_opt_row, out_page, out_row, out_rows};
 use super::methods::{methods, out_void};
 use super::storage::PostgresAdminStorage;
-use crate::core::teams;
+use crate::core::domains::teams;
 
 methods! {
     /// The seed's `TeamsPG` domain object (`storage.teams`).

@@ -4,7 +4,7 @@
 use super::error::{out_bool, out_opt_row, out_row, out_rows};
 use super::methods::methods;
 use super::storage::PostgresAdminStorage;
-use crate::core::users;
+use crate::core::domains::users;
 
 methods! {
     /// The seed's `UsersPG` domain object (`storage.users`).

@@ -8,11 +8,13 @@
 use sqlx::postgres::PgConnection;
 use sqlx::Row as _;
 
-use super::error::{Result, StoreError};
-use super::generic::{self, parse_id, truncate, Fields};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
-use super::value::{decode_one, decode_rows, Naming, Param, Row};
+use super::fields::{self, Fields};
+use super::generic;
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
+use crate::core::pg::stmt::parse_id;
+use crate::core::pg::value::{Param, Row, Value};
+use crate::core::tables::{table_by_name, Table};
 
 fn roles_table() -> &'static Table {
     table_by_name("admin_roles").expect("admin_roles is a known table")
@@ -133,16 +135,13 @@ async fn team_role(
     user_id: &str,
     team_id: &str,
 ) -> Result<Option<String>> {
-    let (Some(user_id), Some(team_id)) = (parse_id(user_id), parse_id(team_id)) else {
-        return Ok(None);
-    };
-    let row = ctx
+    let role = ctx
         .query("SELECT role FROM {s}.admin_team_members WHERE team_id = $1 AND user_id = $2")
-        .bind(team_id)
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
+        .bind_id(team_id)
+        .bind_id(user_id)
+        .fetch_optional_scalar(conn)
         .await?;
-    Ok(row.map(|r| r.try_get::<String, _>("role")).transpose()?)
+    Ok(role)
 }
 
 /// `getUserPermissionsForTeam`: the permissions of the user's role in the team (none for a
@@ -174,32 +173,17 @@ pub async fn user_has_team_permission(
 
 // ---------- roles ----------
 
+/// Give the unique violations of this domain a sentence naming what collided.
 fn describe_unique(err: StoreError, fields: &Fields) -> StoreError {
-    if !matches!(err, StoreError::UniqueViolation { .. }) {
-        return err;
-    }
-    let constraint = err
-        .pg()
-        .and_then(|p| p.constraint.clone())
-        .unwrap_or_default();
-    let message = match constraint.as_str() {
-        "admin_roles_team_name_key" => fields
-            .iter()
-            .find_map(|(k, v)| match v {
-                Param::Text(s) if k == "name" => Some(truncate(s)),
-                _ => None,
-            })
-            .map(|n| format!("Role {n} already exists in this scope")),
+    err.describe_unique(|constraint| match constraint {
+        "admin_roles_team_name_key" => fields::text(fields, &["name"])
+            .map(|n| format!("Role {} already exists in this scope", truncate(n))),
         "admin_role_assignments_scope_key" => {
             Some("This role is already assigned to the user for this resource".into())
         }
         c if c.ends_with("_pkey") => Some("A row with this id already exists".into()),
         _ => None,
-    };
-    match message {
-        Some(m) => err.with_message(m),
-        None => err,
-    }
+    })
 }
 
 fn system_role_error(what: &str) -> StoreError {
@@ -213,15 +197,7 @@ pub async fn create_role(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) ->
 }
 
 pub async fn get_role(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_roles WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    generic::find_by_id(ctx, conn, roles_table(), id).await
 }
 
 /// The role named `name` in a team, or among the global roles when `team_id` is `None`.
@@ -231,20 +207,11 @@ pub async fn get_role_by_name(
     team_id: Option<&str>,
     name: &str,
 ) -> Result<Option<Row>> {
-    let team = match team_id {
-        None => None,
-        Some(t) => match parse_id(t) {
-            Some(id) => Some(id),
-            None => return Ok(None),
-        },
-    };
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_roles WHERE team_id IS NOT DISTINCT FROM $1 AND name = $2")
-        .bind(team)
+    ctx.query("SELECT * FROM {s}.admin_roles WHERE team_id IS NOT DISTINCT FROM $1 AND name = $2")
+        .bind_opt_id(team_id)
         .bind(name)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+        .fetch_row(conn)
+        .await
 }
 
 /// Update a role; `None` when there is none. A system role keeps its name, team and system
@@ -274,18 +241,14 @@ pub async fn update_role(
     let current = ctx
         .query("SELECT * FROM {s}.admin_roles WHERE id = $1 FOR UPDATE")
         .bind(uuid)
-        .fetch_optional(&mut *tx)
+        .fetch_row(&mut *tx)
         .await?;
     let Some(current) = current else {
         return Ok(None);
     };
-    let current = decode_one(&current, Naming::Camel)?;
-    if matches!(
-        current.get("isSystem"),
-        Some(super::value::Value::Bool(true))
-    ) {
+    if matches!(current.get("isSystem"), Some(Value::Bool(true))) {
         let changes = |camel: &str, new: &Param| -> bool {
-            use super::value::Value as V;
+            use Value as V;
             match (current.get(camel), new) {
                 (Some(V::Text(old)), Param::Text(n)) => old != n,
                 (Some(V::Null), Param::Null) => false,
@@ -319,9 +282,6 @@ pub async fn update_role(
 /// Delete a role (its assignments go with it); `false` when there is none. A system role →
 /// `ERR_ADMIN_PG_SYSTEM_ROLE`. One statement.
 pub async fn delete_role(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    let Some(id) = parse_id(id) else {
-        return Ok(false);
-    };
     let row = ctx
         .query(
             "WITH target AS ( \
@@ -332,7 +292,7 @@ pub async fn delete_role(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result
                WHERE r.id = t.id AND NOT t.is_system RETURNING r.id) \
              SELECT t.is_system, (SELECT count(*) FROM gone) AS deleted FROM target t",
         )
-        .bind(id)
+        .bind_id(id)
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else {
@@ -346,11 +306,9 @@ pub async fn delete_role(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result
 
 /// Every role by name (`id` breaks ties).
 pub async fn list_roles(ctx: &Ctx, conn: &mut PgConnection) -> Result<Vec<Row>> {
-    let rows = ctx
-        .query("SELECT * FROM {s}.admin_roles ORDER BY name, id")
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query("SELECT * FROM {s}.admin_roles ORDER BY name, id")
+        .fetch_rows(conn)
+        .await
 }
 
 /// `list_roles_for_team` when a team is given, else `list_roles`.
@@ -371,23 +329,20 @@ pub async fn list_roles_for_team(
     conn: &mut PgConnection,
     team_id: &str,
 ) -> Result<Vec<Row>> {
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_roles WHERE team_id = $1 OR is_system = true \
-             ORDER BY is_system DESC NULLS LAST, name, id",
-        )
-        .bind(parse_id(team_id))
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_roles WHERE team_id = $1 OR is_system = true \
+         ORDER BY is_system DESC NULLS LAST, name, id",
+    )
+    // Not a UUID: no team's roles, the system roles still.
+    .bind(parse_id(team_id))
+    .fetch_rows(conn)
+    .await
 }
 
 pub async fn list_system_roles(ctx: &Ctx, conn: &mut PgConnection) -> Result<Vec<Row>> {
-    let rows = ctx
-        .query("SELECT * FROM {s}.admin_roles WHERE is_system = true ORDER BY name, id")
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query("SELECT * FROM {s}.admin_roles WHERE is_system = true ORDER BY name, id")
+        .fetch_rows(conn)
+        .await
 }
 
 /// The seed's five system roles, created when missing; safe to run any number of times,
@@ -431,29 +386,19 @@ pub async fn remove_role_assignment(
     resource_type: Option<&str>,
     resource_id: Option<&str>,
 ) -> Result<bool> {
-    let (Some(role_id), Some(user_id)) = (parse_id(role_id), parse_id(user_id)) else {
-        return Ok(false);
-    };
-    let resource = match resource_id {
-        None => None,
-        Some(r) => match parse_id(r) {
-            Some(id) => Some(id),
-            None => return Ok(false),
-        },
-    };
-    let res = ctx
+    let removed = ctx
         .query(
             "DELETE FROM {s}.admin_role_assignments \
              WHERE role_id = $1 AND user_id = $2 \
                AND resource_type IS NOT DISTINCT FROM $3 AND resource_id IS NOT DISTINCT FROM $4",
         )
-        .bind(role_id)
-        .bind(user_id)
+        .bind_id(role_id)
+        .bind_id(user_id)
         .bind(resource_type)
-        .bind(resource)
-        .execute(&mut *conn)
+        .bind_opt_id(resource_id)
+        .rows_affected(conn)
         .await?;
-    Ok(res.rows_affected() > 0)
+    Ok(removed > 0)
 }
 
 /// A user's assignments, oldest first (`id` breaks ties).
@@ -462,18 +407,13 @@ pub async fn user_role_assignments(
     conn: &mut PgConnection,
     user_id: &str,
 ) -> Result<Vec<Row>> {
-    let Some(user_id) = parse_id(user_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_role_assignments WHERE user_id = $1 \
-             ORDER BY created_at, id",
-        )
-        .bind(user_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_role_assignments WHERE user_id = $1 \
+         ORDER BY created_at, id",
+    )
+    .bind_id(user_id)
+    .fetch_rows(conn)
+    .await
 }
 
 /// The roles that apply to a user on one resource: unscoped assignments and assignments to
@@ -485,24 +425,19 @@ pub async fn user_roles_for_resource(
     resource_type: &str,
     resource_id: &str,
 ) -> Result<Vec<Row>> {
-    let Some(user_id) = parse_id(user_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT r.* FROM {s}.admin_roles r WHERE r.id IN ( \
+    ctx.query(
+        "SELECT r.* FROM {s}.admin_roles r WHERE r.id IN ( \
                SELECT ra.role_id FROM {s}.admin_role_assignments ra \
                WHERE ra.user_id = $1 AND ( \
                  (ra.resource_type IS NULL AND ra.resource_id IS NULL) \
                  OR (ra.resource_type = $2 AND ra.resource_id = $3))) \
              ORDER BY r.name, r.id",
-        )
-        .bind(user_id)
-        .bind(resource_type)
-        .bind(parse_id(resource_id))
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    )
+    .bind_id(user_id)
+    .bind(resource_type)
+    .bind(parse_id(resource_id))
+    .fetch_rows(conn)
+    .await
 }
 
 /// Whether any role assigned to the user grants `permission` (`'*'` and `'<prefix>:*'`

@@ -1,15 +1,63 @@
 //! `{ page, perPage }` → `{ data, total, page, perPage, hasMore }`, in one round trip.
 //!
-//! A paged query is written as
-//! `SELECT p.*, c.total FROM (SELECT count(*) AS total FROM t WHERE …) c
-//!  LEFT JOIN LATERAL (SELECT * FROM t WHERE … ORDER BY … LIMIT $n OFFSET $m) p ON true`
-//! (repeat the filter rather than share a CTE: a CTE used twice is materialised whole):
-//! the total is the last column, and a page past the end is one row whose `id` is NULL.
+//! Every paged list is one statement of one shape (`paged_sql!`):
+//! `SELECT p.*, c.total FROM (SELECT count(*) AS total FROM <from>) c
+//!  LEFT JOIN LATERAL (SELECT <select> FROM <from> ORDER BY <order> LIMIT $2 OFFSET $3) p
+//!  ON true ORDER BY <order>`.
+//! The filter is repeated rather than shared through a CTE: a CTE used twice is materialised
+//! whole (every build of a deployment, logs included), while repeated, the count is an
+//! index-only scan and the page an index scan with LIMIT. The total is the last column, and a
+//! page past the end is one row whose `id` is NULL. Expensive page columns (a joined user,
+//! env vars) are computed for the rows of the page only.
 
 use std::sync::Arc;
 
-use super::error::{Result, StoreError};
-use super::value::{Row, Value};
+use sqlx::postgres::PgConnection;
+
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::value::{Row, Value};
+
+/// The paged statement over `from` (the rows to page through, filtered by `$1`), each row as
+/// `select`, in `order`. `order` names output columns (`created_at DESC, id`): the same text
+/// orders the page and the joined result. All three are string literals (or macros giving
+/// one), so the statement is one `{s}` template.
+macro_rules! paged_sql {
+    (select $select:expr, from $from:expr, order by $order:expr) => {
+        concat!(
+            "SELECT p.*, c.total FROM (SELECT count(*) AS total FROM ",
+            $from,
+            ") c LEFT JOIN LATERAL (SELECT ",
+            $select,
+            " FROM ",
+            $from,
+            " ORDER BY ",
+            $order,
+            " LIMIT $2 OFFSET $3) p ON true ORDER BY ",
+            $order
+        )
+    };
+}
+pub(crate) use paged_sql;
+
+/// One page of a `paged_sql!` statement, its `$1` the id of the rows' parent (a project, a
+/// team, …). An id that cannot be a UUID has no rows: an empty page, nothing sent.
+pub async fn fetch(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    sql: &'static str,
+    parent_id: &str,
+    req: PageRequest,
+) -> Result<Page> {
+    let rows = ctx
+        .query(sql)
+        .bind_id(parent_id)
+        .bind(req.per_page)
+        .bind(req.offset())
+        .fetch_rows(conn)
+        .await?;
+    Ok(Page::from_rows(rows, req))
+}
 
 /// A validated page request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +169,16 @@ mod tests {
             assert!(PageRequest::new(Some(bad), None).is_err());
             assert!(PageRequest::new(None, Some(bad)).is_err());
         }
+    }
+
+    #[test]
+    fn one_statement_shape() {
+        assert_eq!(
+            paged_sql!(select "*", from "{s}.t WHERE a = $1", order by "b DESC, id"),
+            "SELECT p.*, c.total FROM (SELECT count(*) AS total FROM {s}.t WHERE a = $1) c \
+             LEFT JOIN LATERAL (SELECT * FROM {s}.t WHERE a = $1 ORDER BY b DESC, id \
+             LIMIT $2 OFFSET $3) p ON true ORDER BY b DESC, id"
+        );
     }
 
     #[test]

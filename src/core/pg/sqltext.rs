@@ -33,6 +33,46 @@ fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
 }
 
+/// A quoted string or identifier starting at `b[start]` (the quote): where it ends (after the
+/// closing quote), whether it was closed, whether a backslash stood in it. A doubled quote is
+/// one quote character; with `escapes`, a backslash escapes the next byte.
+struct Quoted {
+    end: usize,
+    closed: bool,
+    backslash: bool,
+}
+
+fn skip_quoted(b: &[u8], start: usize, quote: u8, escapes: bool) -> Quoted {
+    let mut i = start + 1;
+    let mut backslash = false;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            backslash = true;
+            if escapes {
+                i += 2;
+                continue;
+            }
+        }
+        if b[i] == quote {
+            if b.get(i + 1) != Some(&quote) {
+                return Quoted {
+                    end: i + 1,
+                    closed: true,
+                    backslash,
+                };
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    Quoted {
+        end: i,
+        closed: false,
+        backslash,
+    }
+}
+
 /// Scan `sql` (see the module comment), with `standard_conforming_strings = on`.
 pub fn scan(sql: &str) -> Scan {
     scan_with(sql, true)
@@ -101,49 +141,15 @@ pub fn scan_with(sql: &str, standard_strings: bool) -> Scan {
                 let escape_string =
                     i > 0 && matches!(b[i - 1], b'E' | b'e') && !(i > 1 && is_ident(b[i - 2]));
                 let escapes = escape_string || !standard_strings;
-                i += 1;
-                let mut closed = false;
-                while i < n {
-                    if b[i] == b'\\' && !escape_string {
-                        out.plain_backslash = true;
-                    }
-                    if escapes && b[i] == b'\\' {
-                        i += 2;
-                    } else if b[i] == b'\'' {
-                        if b.get(i + 1) == Some(&b'\'') {
-                            i += 2;
-                        } else {
-                            i += 1;
-                            closed = true;
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-                if !closed {
-                    out.unterminated = true;
-                }
+                let quoted = skip_quoted(b, i, b'\'', escapes);
+                i = quoted.end;
+                out.plain_backslash |= quoted.backslash && !escape_string;
+                out.unterminated |= !quoted.closed;
             }
             b'"' => {
-                i += 1;
-                let mut closed = false;
-                while i < n {
-                    if b[i] == b'"' {
-                        if b.get(i + 1) == Some(&b'"') {
-                            i += 2;
-                        } else {
-                            i += 1;
-                            closed = true;
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-                if !closed {
-                    out.unterminated = true;
-                }
+                let quoted = skip_quoted(b, i, b'"', false);
+                i = quoted.end;
+                out.unterminated |= !quoted.closed;
             }
             b'$' if !prev_ident => {
                 let mut j = i + 1;

@@ -2,17 +2,21 @@
 //! insert, update, delete, find with filters, count. Table and column names only ever come
 //! from `tables.rs`; every value is a bound parameter.
 
+use std::sync::OnceLock;
+
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
-use super::store::Ctx;
-use super::tables::{ColType, Column, Table};
-use super::value::{
-    decode_one, decode_rows, encode, Bound, JsonStrings, Naming, Param, Row, SqlType,
-};
+use super::validate;
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::stmt::parse_id;
+use crate::core::pg::value::{encode, Bound, JsonStrings, Param, Row, SqlType};
+use crate::core::tables::{ColType, Column, Table, TABLE_LIST};
 
-/// Field name → value, in the caller's order (`undefined` fields already left out).
-pub type Fields = Vec<(String, Param)>;
+// compat re-exports for src/js (removed at merge)
+pub use super::fields::Fields;
+// compat re-exports for src/js (removed at merge)
+pub use crate::core::pg::error::truncate;
 
 /// A filter on one column (AdminPgDB `findBy`).
 #[derive(Clone, Debug)]
@@ -76,15 +80,6 @@ pub struct FindOptions {
     pub order_by: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
-}
-
-/// Keep user-supplied names short in messages.
-pub fn truncate(s: &str) -> String {
-    let mut out: String = s.chars().take(64).collect();
-    if s.chars().count() > 64 {
-        out.push('…');
-    }
-    out
 }
 
 /// Our SQL type for a column.
@@ -153,7 +148,7 @@ pub async fn create(
     table: &'static Table,
     fields: &Fields,
 ) -> Result<Row> {
-    super::validate::on_create(table, fields)?;
+    validate::on_create(table, fields)?;
     insert(ctx, conn, table, fields).await
 }
 
@@ -165,7 +160,7 @@ pub async fn modify(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    super::validate::on_update(table, fields)?;
+    validate::on_update(table, fields)?;
     update(ctx, conn, table, id, fields).await
 }
 
@@ -183,21 +178,14 @@ pub async fn insert(
             ctx.table(table.name)
         )
     } else {
-        let names: Vec<&str> = cols.iter().map(|(c, _)| c.name).collect();
+        let used: Vec<&Column> = cols.iter().map(|(c, _)| *c).collect();
         let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-        format!(
-            "INSERT INTO {} ({}) VALUES ({}) RETURNING *",
-            ctx.table(table.name),
-            names.join(", "),
-            marks.join(", ")
-        )
+        insert_sql(ctx, table, &used, &format!("VALUES ({})", marks.join(", ")))
     };
-    let row = ctx
-        .query_dynamic(sql)
+    ctx.query_dynamic(sql)
         .bind_all(cols.into_iter().map(|(_, b)| b))
-        .fetch_one(&mut *conn)
-        .await?;
-    decode_one(&row, Naming::Camel)
+        .fetch_one_row(conn)
+        .await
 }
 
 /// INSERT many rows in as few statements as PostgreSQL's parameter limit allows
@@ -241,28 +229,26 @@ pub async fn batch_insert(
                 arrays[i].push(b.into_bytes());
             }
         }
-        let names: Vec<&str> = used.iter().map(|c| c.name).collect();
         let unnest: Vec<String> = used
             .iter()
             .enumerate()
             .map(|(i, c)| format!("${}::{}[]", i + 1, pg_type_name(c)))
             .collect();
-        let sql = format!(
-            "INSERT INTO {} ({}) SELECT * FROM UNNEST({}) RETURNING *",
-            ctx.table(table.name),
-            names.join(", "),
-            unnest.join(", ")
+        let sql = insert_sql(
+            ctx,
+            table,
+            &used,
+            &format!("SELECT * FROM UNNEST({})", unnest.join(", ")),
         );
         let binds = used
             .iter()
             .zip(arrays)
             .map(|(c, items)| Bound::array(&sql_type(c), items));
-        let rows = ctx
+        return ctx
             .query_dynamic(sql)
             .bind_all(binds)
-            .fetch_all(&mut *conn)
-            .await?;
-        return decode_rows(&rows, Naming::Camel);
+            .fetch_rows(conn)
+            .await;
     }
     let per_row = used.len();
     let rows_per_stmt = (60_000 / per_row).max(1);
@@ -283,23 +269,27 @@ pub async fn batch_insert(
             }
             tuples.push(format!("({})", cells.join(", ")));
         }
-        let names: Vec<&str> = used.iter().map(|c| c.name).collect();
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES {} RETURNING *",
-            ctx.table(table.name),
-            names.join(", "),
-            tuples.join(", ")
-        );
+        let sql = insert_sql(ctx, table, &used, &format!("VALUES {}", tuples.join(", ")));
         // One-off shapes: don't fill the per-connection statement cache with them.
         let rows = ctx
             .query_dynamic(sql)
             .persistent(false)
             .bind_all(binds)
-            .fetch_all(&mut *conn)
+            .fetch_rows(&mut *conn)
             .await?;
-        out.extend(decode_rows(&rows, Naming::Camel)?);
+        out.extend(rows);
     }
     Ok(out)
+}
+
+/// `INSERT INTO <table> (<columns>) <rows> RETURNING *`.
+fn insert_sql(ctx: &Ctx, table: &Table, columns: &[&Column], rows: &str) -> String {
+    let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+    format!(
+        "INSERT INTO {} ({}) {rows} RETURNING *",
+        ctx.table(table.name),
+        names.join(", ")
+    )
 }
 
 fn pg_type_name(col: &Column) -> &'static str {
@@ -314,9 +304,29 @@ fn pg_type_name(col: &Column) -> &'static str {
     }
 }
 
-/// Parse an id as a UUID; `None` when it cannot be one (so nothing can have it).
-pub fn parse_id(id: &str) -> Option<uuid::Uuid> {
-    uuid::Uuid::parse_str(id.trim()).ok()
+/// `SELECT * … WHERE id = $1` and `DELETE … WHERE id = $1` of one table: `{s}` templates made
+/// once per table, so `ctx.query` resolves and caches them like a literal one.
+struct ByIdSql {
+    select: String,
+    delete: String,
+}
+
+fn by_id_sql(table: &'static Table) -> &'static ByIdSql {
+    static SQL: OnceLock<Vec<ByIdSql>> = OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        TABLE_LIST
+            .iter()
+            .map(|t| ByIdSql {
+                select: format!("SELECT * FROM {{s}}.{} WHERE id = $1", t.name),
+                delete: format!("DELETE FROM {{s}}.{} WHERE id = $1", t.name),
+            })
+            .collect()
+    });
+    let i = TABLE_LIST
+        .iter()
+        .position(|t| t.name == table.name)
+        .expect("tables come from TABLE_LIST");
+    &all[i]
 }
 
 /// UPDATE by id, RETURNING the row; `None` when no row has that id. Empty updates return
@@ -346,13 +356,11 @@ pub async fn update(
         sets.join(", "),
         cols.len() + 1
     );
-    let row = ctx
-        .query_dynamic(sql)
+    ctx.query_dynamic(sql)
         .bind_all(cols.into_iter().map(|(_, b)| b))
         .bind(uuid)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+        .fetch_row(conn)
+        .await
 }
 
 /// DELETE by id; whether a row was deleted.
@@ -362,35 +370,25 @@ pub async fn delete(
     table: &'static Table,
     id: &str,
 ) -> Result<bool> {
-    let Some(uuid) = parse_id(id) else {
-        return Ok(false);
-    };
-    let sql = format!("DELETE FROM {} WHERE id = $1", ctx.table(table.name));
-    let res = ctx
-        .query_dynamic(sql)
-        .bind(uuid)
-        .execute(&mut *conn)
+    let deleted = ctx
+        .query(&by_id_sql(table).delete)
+        .bind_id(id)
+        .rows_affected(conn)
         .await?;
-    Ok(res.rows_affected() > 0)
+    Ok(deleted > 0)
 }
 
-/// SELECT by id.
+/// SELECT by id; `None` when no row has it.
 pub async fn find_by_id(
     ctx: &Ctx,
     conn: &mut PgConnection,
     table: &'static Table,
     id: &str,
 ) -> Result<Option<Row>> {
-    let Some(uuid) = parse_id(id) else {
-        return Ok(None);
-    };
-    let sql = format!("SELECT * FROM {} WHERE id = $1", ctx.table(table.name));
-    let row = ctx
-        .query_dynamic(sql)
-        .bind(uuid)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(&by_id_sql(table).select)
+        .bind_id(id)
+        .fetch_row(conn)
+        .await
 }
 
 /// Build `WHERE …` from conditions, appending binds.
@@ -526,12 +524,10 @@ pub async fn find_by(
         binds.push(Bound::int8(offset));
         sql.push_str(&format!(" OFFSET ${}", binds.len()));
     }
-    let rows = ctx
-        .query_dynamic(sql)
+    ctx.query_dynamic(sql)
         .bind_all(binds)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+        .fetch_rows(conn)
+        .await
 }
 
 /// COUNT(*) with filters.

@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
-use super::generic::{self, parse_id, truncate, Fields};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
+use super::fields::{self, Fields};
+use super::generic;
 use super::validate::expect_one_of;
-use super::value::{decode_one, decode_rows, Naming, Param, Row, Value};
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
+use crate::core::pg::value::{Param, Row, Value};
+use crate::core::tables::{table_by_name, Table};
 
 fn table() -> &'static Table {
     table_by_name("admin_routes").expect("admin_routes is a known table")
@@ -30,14 +31,8 @@ const CREATE_KEYS: &[&str] = &[
     "tls",
 ];
 
-const REQUIRED_KEYS: &[&str] = &[
-    "deploymentId",
-    "projectId",
-    "subdomain",
-    "targetHost",
-    "targetPort",
-    "publicUrl",
-];
+/// Of `CREATE_KEYS`, the ones a route config may leave out.
+const OPTIONAL_KEYS: &[&str] = &["id", "tls"];
 
 /// `RouteConfig.tls` is the `tls_enabled` column.
 fn tls_to_column(fields: &Fields) -> Fields {
@@ -78,8 +73,12 @@ pub fn route_info(row: &Row) -> Row {
     }
 }
 
-fn info(row: Option<Row>) -> Option<Row> {
-    row.as_ref().map(route_info)
+fn info(row: Result<Option<Row>>) -> Result<Option<Row>> {
+    Ok(row?.as_ref().map(route_info))
+}
+
+fn infos(rows: Result<Vec<Row>>) -> Result<Vec<Row>> {
+    Ok(rows?.iter().map(route_info).collect())
 }
 
 /// Register a route (status `pending`, TLS on unless `tls: false`).
@@ -93,7 +92,7 @@ pub async fn create(ctx: &Ctx, conn: &mut PgConnection, config: &Fields) -> Resu
             )));
         }
     }
-    for required in REQUIRED_KEYS {
+    for required in CREATE_KEYS.iter().filter(|k| !OPTIONAL_KEYS.contains(k)) {
         match config.iter().find(|(k, _)| k == required) {
             None | Some((_, Param::Null)) => {
                 return Err(StoreError::invalid(format!(
@@ -108,17 +107,7 @@ pub async fn create(ctx: &Ctx, conn: &mut PgConnection, config: &Fields) -> Resu
 }
 
 pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_routes WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(info(
-        row.map(|r| decode_one(&r, Naming::Camel)).transpose()?,
-    ))
+    info(generic::find_by_id(ctx, conn, table(), id).await)
 }
 
 /// The deployment's route; the newest when there are several.
@@ -127,20 +116,9 @@ pub async fn get_by_deployment(
     conn: &mut PgConnection,
     deployment_id: &str,
 ) -> Result<Option<Row>> {
-    let Some(deployment_id) = parse_id(deployment_id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "SELECT * FROM {s}.admin_routes WHERE deployment_id = $1 \
-             ORDER BY created_at DESC, id LIMIT 1",
-        )
-        .bind(deployment_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(info(
-        row.map(|r| decode_one(&r, Naming::Camel)).transpose()?,
-    ))
+    let sql = "SELECT * FROM {s}.admin_routes WHERE deployment_id = $1 \
+               ORDER BY created_at DESC, id LIMIT 1";
+    info(ctx.query(sql).bind_id(deployment_id).fetch_row(conn).await)
 }
 
 pub async fn get_by_subdomain(
@@ -148,14 +126,8 @@ pub async fn get_by_subdomain(
     conn: &mut PgConnection,
     subdomain: &str,
 ) -> Result<Option<Row>> {
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_routes WHERE subdomain = $1")
-        .bind(subdomain)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(info(
-        row.map(|r| decode_one(&r, Naming::Camel)).transpose()?,
-    ))
+    let sql = "SELECT * FROM {s}.admin_routes WHERE subdomain = $1";
+    info(ctx.query(sql).bind(subdomain).fetch_row(conn).await)
 }
 
 /// Update route columns (`tls` is accepted for `tlsEnabled`); `None` when there is no such
@@ -166,8 +138,7 @@ pub async fn update(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    let row = generic::modify(ctx, conn, table(), id, &tls_to_column(fields)).await?;
-    Ok(info(row))
+    info(generic::modify(ctx, conn, table(), id, &tls_to_column(fields)).await)
 }
 
 pub async fn update_status(
@@ -177,8 +148,7 @@ pub async fn update_status(
     status: &str,
 ) -> Result<Option<Row>> {
     expect_one_of(status, ROUTE_STATUSES, "status")?;
-    let fields = vec![("status".to_string(), Param::Text(status.to_string()))];
-    update(ctx, conn, id, &fields).await
+    update(ctx, conn, id, &fields::one("status", status)).await
 }
 
 /// Record a health check: `active` when healthy, else `unhealthy`; `last_health_check` = now.
@@ -188,23 +158,17 @@ pub async fn update_health(
     id: &str,
     healthy: bool,
 ) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "UPDATE {s}.admin_routes SET \
-               status = CASE WHEN $2 THEN 'active' ELSE 'unhealthy' END, \
-               last_health_check = now() \
-             WHERE id = $1 RETURNING *",
-        )
-        .bind(id)
-        .bind(healthy)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(info(
-        row.map(|r| decode_one(&r, Naming::Camel)).transpose()?,
-    ))
+    let sql = "UPDATE {s}.admin_routes SET \
+                 status = CASE WHEN $2 THEN 'active' ELSE 'unhealthy' END, \
+                 last_health_check = now() \
+               WHERE id = $1 RETURNING *";
+    info(
+        ctx.query(sql)
+            .bind_id(id)
+            .bind(healthy)
+            .fetch_row(conn)
+            .await,
+    )
 }
 
 pub async fn set_provider_route_id(
@@ -213,11 +177,13 @@ pub async fn set_provider_route_id(
     id: &str,
     provider_route_id: &str,
 ) -> Result<Option<Row>> {
-    let fields = vec![(
-        "providerRouteId".to_string(),
-        Param::Text(provider_route_id.to_string()),
-    )];
-    update(ctx, conn, id, &fields).await
+    update(
+        ctx,
+        conn,
+        id,
+        &fields::one("providerRouteId", provider_route_id),
+    )
+    .await
 }
 
 pub async fn delete(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
@@ -226,33 +192,14 @@ pub async fn delete(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool
 
 /// A project's routes, newest first (`id` breaks ties).
 pub async fn list(ctx: &Ctx, conn: &mut PgConnection, project_id: &str) -> Result<Vec<Row>> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_routes WHERE project_id = $1 \
-             ORDER BY created_at DESC, id",
-        )
-        .bind(project_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(decode_rows(&rows, Naming::Camel)?
-        .iter()
-        .map(route_info)
-        .collect())
+    let sql = "SELECT * FROM {s}.admin_routes WHERE project_id = $1 ORDER BY created_at DESC, id";
+    infos(ctx.query(sql).bind_id(project_id).fetch_rows(conn).await)
 }
 
 /// Every active route, by subdomain.
 pub async fn list_active(ctx: &Ctx, conn: &mut PgConnection) -> Result<Vec<Row>> {
-    let rows = ctx
-        .query("SELECT * FROM {s}.admin_routes WHERE status = 'active' ORDER BY subdomain, id")
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(decode_rows(&rows, Naming::Camel)?
-        .iter()
-        .map(route_info)
-        .collect())
+    let sql = "SELECT * FROM {s}.admin_routes WHERE status = 'active' ORDER BY subdomain, id";
+    infos(ctx.query(sql).fetch_rows(conn).await)
 }
 
 #[cfg(test)]

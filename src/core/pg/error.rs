@@ -174,6 +174,23 @@ impl StoreError {
         }
     }
 
+    /// A unique violation in the domain's words: `describe` gets the violated constraint's
+    /// name and gives the sentence to use, or `None` to keep PostgreSQL's. Any other error
+    /// comes back as it is.
+    pub fn describe_unique(self, describe: impl FnOnce(&str) -> Option<String>) -> Self {
+        if !matches!(self, StoreError::UniqueViolation { .. }) {
+            return self;
+        }
+        let constraint = self
+            .pg()
+            .and_then(|p| p.constraint.clone())
+            .unwrap_or_default();
+        match describe(&constraint) {
+            Some(message) => self.with_message(message),
+            None => self,
+        }
+    }
+
     /// The same error with another message (used to give unique violations a domain sentence).
     pub fn with_message(self, message: String) -> Self {
         match self {
@@ -184,6 +201,15 @@ impl StoreError {
             other => other,
         }
     }
+}
+
+/// Keep user-supplied names short in messages: at most 64 characters, `…` when cut.
+pub fn truncate(s: &str) -> String {
+    let mut out: String = s.chars().take(64).collect();
+    if s.chars().count() > 64 {
+        out.push('…');
+    }
+    out
 }
 
 /// Appended to errors that mean "a transaction-pooling proxy is in the way".

@@ -7,12 +7,14 @@ use std::sync::Arc;
 use sqlx::postgres::PgConnection;
 use sqlx::Row as _;
 
-use super::error::{Result, StoreError};
-use super::generic::{self, parse_id, truncate, Fields};
-use super::page::{Page, PageRequest};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
-use super::value::{decode_one, decode_rows, Naming, Param, Row};
+use super::fields::{self, Fields};
+use super::generic;
+use super::page::{self, paged_sql, Page, PageRequest};
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
+use crate::core::pg::stmt::parse_id;
+use crate::core::pg::value::{Param, Row};
+use crate::core::tables::{table_by_name, Table};
 
 fn teams_table() -> &'static Table {
     table_by_name("admin_teams").expect("admin_teams is a known table")
@@ -30,24 +32,10 @@ fn installations_table() -> &'static Table {
     table_by_name("admin_team_installations").expect("admin_team_installations is a known table")
 }
 
-fn text_field<'a>(fields: &'a Fields, names: &[&str]) -> Option<&'a str> {
-    fields.iter().find_map(|(k, v)| match v {
-        Param::Text(s) if names.contains(&k.as_str()) => Some(s.as_str()),
-        _ => None,
-    })
-}
-
 /// Give the unique violations of this domain a sentence naming what collided.
 fn describe_unique(err: StoreError, fields: &Fields) -> StoreError {
-    if !matches!(err, StoreError::UniqueViolation { .. }) {
-        return err;
-    }
-    let constraint = err
-        .pg()
-        .and_then(|p| p.constraint.clone())
-        .unwrap_or_default();
-    let message = match constraint.as_str() {
-        "admin_teams_slug_key" => text_field(fields, &["slug"])
+    err.describe_unique(|constraint| match constraint {
+        "admin_teams_slug_key" => fields::text(fields, &["slug"])
             .map(|s| format!("Team with slug {} already exists", truncate(s))),
         "admin_team_members_team_id_user_id_key" => {
             Some("This user is already a member of the team".to_string())
@@ -58,24 +46,17 @@ fn describe_unique(err: StoreError, fields: &Fields) -> StoreError {
         }
         c if c.ends_with("_pkey") => Some("A row with this id already exists".into()),
         _ => None,
-    };
-    match message {
-        Some(m) => err.with_message(m),
-        None => err,
-    }
-}
-
-async fn one(
-    ctx: &Ctx,
-    conn: &mut PgConnection,
-    sql: &'static str,
-    id: uuid::Uuid,
-) -> Result<Option<Row>> {
-    let row = ctx.query(sql).bind(id).fetch_optional(&mut *conn).await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    })
 }
 
 // ---------- teams ----------
+
+/// The teams of the user `$1`, as `t`.
+macro_rules! teams_of_user {
+    () => {
+        "{s}.admin_teams t JOIN {s}.admin_team_members m ON m.team_id = t.id WHERE m.user_id = $1"
+    };
+}
 
 /// Create a team (caller-supplied `id`, or a generated one).
 pub async fn create_team(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
@@ -115,10 +96,7 @@ pub async fn create_team_with_owner(
 }
 
 pub async fn get_team(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    one(ctx, conn, "SELECT * FROM {s}.admin_teams WHERE id = $1", id).await
+    generic::find_by_id(ctx, conn, teams_table(), id).await
 }
 
 pub async fn get_team_by_slug(
@@ -126,12 +104,10 @@ pub async fn get_team_by_slug(
     conn: &mut PgConnection,
     slug: &str,
 ) -> Result<Option<Row>> {
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_teams WHERE slug = $1")
+    ctx.query("SELECT * FROM {s}.admin_teams WHERE slug = $1")
         .bind(slug)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+        .fetch_row(conn)
+        .await
 }
 
 /// Update; `None` when there is no such team.
@@ -157,19 +133,14 @@ pub async fn list_teams_for_user(
     conn: &mut PgConnection,
     user_id: &str,
 ) -> Result<Vec<Row>> {
-    let Some(user_id) = parse_id(user_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT t.* FROM {s}.admin_teams t \
-             JOIN {s}.admin_team_members m ON m.team_id = t.id \
-             WHERE m.user_id = $1 ORDER BY t.name, t.id",
-        )
-        .bind(user_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(concat!(
+        "SELECT t.* FROM ",
+        teams_of_user!(),
+        " ORDER BY t.name, t.id"
+    ))
+    .bind_id(user_id)
+    .fetch_rows(conn)
+    .await
 }
 
 /// One page of `list_teams_for_user`, with the total, in one statement.
@@ -179,23 +150,8 @@ pub async fn list_teams_for_user_page(
     user_id: &str,
     req: PageRequest,
 ) -> Result<Page> {
-    let Some(user_id) = parse_id(user_id) else {
-        return Ok(Page::from_rows(Vec::new(), req));
-    };
-    let rows = ctx
-        .query(
-            "WITH base AS (SELECT t.* FROM {s}.admin_teams t \
-               JOIN {s}.admin_team_members m ON m.team_id = t.id WHERE m.user_id = $1) \
-             SELECT p.*, c.total FROM (SELECT count(*) AS total FROM base) c \
-             LEFT JOIN LATERAL (SELECT * FROM base ORDER BY name, id LIMIT $2 OFFSET $3) p ON true \
-             ORDER BY p.name, p.id",
-        )
-        .bind(user_id)
-        .bind(req.per_page)
-        .bind(req.offset())
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(Page::from_rows(decode_rows(&rows, Naming::Camel)?, req))
+    let sql = paged_sql!(select "t.*", from teams_of_user!(), order by "name, id");
+    page::fetch(ctx, conn, sql, user_id, req).await
 }
 
 // ---------- members ----------
@@ -260,32 +216,23 @@ pub async fn get_member(
     team_id: &str,
     user_id: &str,
 ) -> Result<Option<Row>> {
-    let (Some(team_id), Some(user_id)) = (parse_id(team_id), parse_id(user_id)) else {
-        return Ok(None);
-    };
     let row = ctx
         .query("SELECT * FROM {s}.admin_team_members WHERE team_id = $1 AND user_id = $2")
-        .bind(team_id)
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
+        .bind_id(team_id)
+        .bind_id(user_id)
+        .fetch_row(conn)
         .await?;
-    Ok(row
-        .map(|r| decode_one(&r, Naming::Camel))
-        .transpose()?
-        .map(member_one))
+    Ok(row.map(member_one))
 }
 
 /// Members of a team, in joining order (`id` breaks ties).
 pub async fn list_members(ctx: &Ctx, conn: &mut PgConnection, team_id: &str) -> Result<Vec<Row>> {
-    let Some(team_id) = parse_id(team_id) else {
-        return Ok(Vec::new());
-    };
     let rows = ctx
         .query("SELECT * FROM {s}.admin_team_members WHERE team_id = $1 ORDER BY joined_at, id")
-        .bind(team_id)
-        .fetch_all(&mut *conn)
+        .bind_id(team_id)
+        .fetch_rows(conn)
         .await?;
-    Ok(member_shape(decode_rows(&rows, Naming::Camel)?))
+    Ok(member_shape(rows))
 }
 
 /// One page of members, each joined with its `user`, and the total: one statement.
@@ -295,26 +242,12 @@ pub async fn list_members_page(
     team_id: &str,
     req: PageRequest,
 ) -> Result<Page> {
-    let Some(team_id) = parse_id(team_id) else {
-        return Ok(Page::from_rows(Vec::new(), req));
-    };
-    // The user is serialized only for the rows of the page, not for the count.
-    let rows = ctx
-        .query(
-            "WITH base AS (SELECT * FROM {s}.admin_team_members WHERE team_id = $1) \
-             SELECT p.*, c.total FROM (SELECT count(*) AS total FROM base) c \
-             LEFT JOIN LATERAL ( \
-               SELECT b.*, to_jsonb(u) AS \"user\" FROM base b \
-               JOIN {s}.admin_users u ON u.id = b.user_id \
-               ORDER BY b.joined_at, b.id LIMIT $2 OFFSET $3) p ON true \
-             ORDER BY p.joined_at, p.id",
-        )
-        .bind(team_id)
-        .bind(req.per_page)
-        .bind(req.offset())
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut page = Page::from_rows(decode_rows(&rows, Naming::Camel)?, req);
+    let sql = paged_sql!(
+        select "b.*, (SELECT to_jsonb(u) FROM {s}.admin_users u WHERE u.id = b.user_id) AS \"user\"",
+        from "{s}.admin_team_members b WHERE b.team_id = $1",
+        order by "joined_at, id"
+    );
+    let mut page = page::fetch(ctx, conn, sql, team_id, req).await?;
     page.data = member_shape(std::mem::take(&mut page.data));
     for row in &mut page.data {
         row.records_from_json("user");
@@ -330,23 +263,17 @@ pub async fn update_member_role(
     user_id: &str,
     role: &str,
 ) -> Result<Option<Row>> {
-    let (Some(team_id), Some(user_id)) = (parse_id(team_id), parse_id(user_id)) else {
-        return Ok(None);
-    };
     let row = ctx
         .query(
             "UPDATE {s}.admin_team_members SET role = $3 \
              WHERE team_id = $1 AND user_id = $2 RETURNING *",
         )
-        .bind(team_id)
-        .bind(user_id)
+        .bind_id(team_id)
+        .bind_id(user_id)
         .bind(role)
-        .fetch_optional(&mut *conn)
+        .fetch_row(conn)
         .await?;
-    Ok(row
-        .map(|r| decode_one(&r, Naming::Camel))
-        .transpose()?
-        .map(member_one))
+    Ok(row.map(member_one))
 }
 
 /// Whether a membership was removed.
@@ -356,16 +283,13 @@ pub async fn remove_member(
     team_id: &str,
     user_id: &str,
 ) -> Result<bool> {
-    let (Some(team_id), Some(user_id)) = (parse_id(team_id), parse_id(user_id)) else {
-        return Ok(false);
-    };
-    let res = ctx
+    let removed = ctx
         .query("DELETE FROM {s}.admin_team_members WHERE team_id = $1 AND user_id = $2")
-        .bind(team_id)
-        .bind(user_id)
-        .execute(&mut *conn)
+        .bind_id(team_id)
+        .bind_id(user_id)
+        .rows_affected(conn)
         .await?;
-    Ok(res.rows_affected() > 0)
+    Ok(removed > 0)
 }
 
 // ---------- invites ----------
@@ -395,16 +319,7 @@ pub async fn create_invite(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) 
 }
 
 pub async fn get_invite(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    one(
-        ctx,
-        conn,
-        "SELECT * FROM {s}.admin_team_invites WHERE id = $1",
-        id,
-    )
-    .await
+    generic::find_by_id(ctx, conn, invites_table(), id).await
 }
 
 pub async fn get_invite_by_token(
@@ -412,12 +327,10 @@ pub async fn get_invite_by_token(
     conn: &mut PgConnection,
     token: &str,
 ) -> Result<Option<Row>> {
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_team_invites WHERE token = $1")
+    ctx.query("SELECT * FROM {s}.admin_team_invites WHERE token = $1")
         .bind(token)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+        .fetch_row(conn)
+        .await
 }
 
 /// The team's invite for this email, matched case-insensitively: an exact-case match first,
@@ -428,21 +341,16 @@ pub async fn get_invite_by_email(
     team_id: &str,
     email: &str,
 ) -> Result<Option<Row>> {
-    let Some(team_id) = parse_id(team_id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "SELECT * FROM {s}.admin_team_invites \
-             WHERE team_id = $1 AND lower(email) = lower($2) \
-             ORDER BY (email = $2) DESC, (accepted_at IS NULL) DESC, created_at DESC, id \
-             LIMIT 1",
-        )
-        .bind(team_id)
-        .bind(email)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(
+        "SELECT * FROM {s}.admin_team_invites \
+         WHERE team_id = $1 AND lower(email) = lower($2) \
+         ORDER BY (email = $2) DESC, (accepted_at IS NULL) DESC, created_at DESC, id \
+         LIMIT 1",
+    )
+    .bind_id(team_id)
+    .bind(email)
+    .fetch_row(conn)
+    .await
 }
 
 /// Invites neither accepted nor expired, newest first (`id` breaks ties).
@@ -451,19 +359,14 @@ pub async fn list_pending_invites(
     conn: &mut PgConnection,
     team_id: &str,
 ) -> Result<Vec<Row>> {
-    let Some(team_id) = parse_id(team_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_team_invites \
-             WHERE team_id = $1 AND accepted_at IS NULL AND expires_at > now() \
-             ORDER BY created_at DESC, id",
-        )
-        .bind(team_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_team_invites \
+         WHERE team_id = $1 AND accepted_at IS NULL AND expires_at > now() \
+         ORDER BY created_at DESC, id",
+    )
+    .bind_id(team_id)
+    .fetch_rows(conn)
+    .await
 }
 
 /// Accept an invite in one transaction: the invite row is locked, so of two concurrent
@@ -509,9 +412,8 @@ pub async fn accept_invite(ctx: &Ctx, conn: &mut PgConnection, token: &str) -> R
              SELECT * FROM inv",
         )
         .bind(id)
-        .fetch_one(&mut *tx)
+        .fetch_one_row(&mut *tx)
         .await?;
-    let row = decode_one(&row, Naming::Camel)?;
     tx.commit().await?;
     Ok(Some(row))
 }
@@ -541,20 +443,15 @@ pub async fn get_installation(
     provider: &str,
     installation_id: &str,
 ) -> Result<Option<Row>> {
-    let Some(team_id) = parse_id(team_id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "SELECT * FROM {s}.admin_team_installations \
-             WHERE team_id = $1 AND provider = $2 AND installation_id = $3",
-        )
-        .bind(team_id)
-        .bind(provider)
-        .bind(installation_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(
+        "SELECT * FROM {s}.admin_team_installations \
+         WHERE team_id = $1 AND provider = $2 AND installation_id = $3",
+    )
+    .bind_id(team_id)
+    .bind(provider)
+    .bind(installation_id)
+    .fetch_row(conn)
+    .await
 }
 
 /// A team's installations, oldest first (`id` breaks ties).
@@ -563,18 +460,13 @@ pub async fn list_installations(
     conn: &mut PgConnection,
     team_id: &str,
 ) -> Result<Vec<Row>> {
-    let Some(team_id) = parse_id(team_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_team_installations WHERE team_id = $1 \
-             ORDER BY created_at, id",
-        )
-        .bind(team_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_team_installations WHERE team_id = $1 \
+         ORDER BY created_at, id",
+    )
+    .bind_id(team_id)
+    .fetch_rows(conn)
+    .await
 }
 
 pub async fn delete_installation(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
@@ -584,7 +476,7 @@ pub async fn delete_installation(ctx: &Ctx, conn: &mut PgConnection, id: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::value::Value;
+    use crate::core::pg::value::Value;
 
     #[test]
     fn tokens_are_long_random_hex() {

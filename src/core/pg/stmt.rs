@@ -12,19 +12,74 @@
 //! this mode the statement goes out with the simple query protocol, every bound value inlined
 //! as a typed, quoted literal (`('…'::uuid)`): one flight, one round trip, no server state.
 //! Results then come back in text format, which `value::decode_text` reads like the binary form.
+//!
+//! Ids come as text from JS: `bind_id` binds one as a UUID, and a statement bound to something
+//! that cannot be a UUID is never sent (nothing can have that id): it reads as finding no row.
 
 use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgQueryResult, PgRow, Postgres};
 use sqlx::query::Query;
 use sqlx::{AssertSqlSafe, Encode, Executor, SqlSafeStr, SqlStr, Type};
 
+use std::time::Duration;
+
+use super::error::Result as StoreResult;
 use super::sqltext;
-use super::store::Ctx;
-use super::value::{sql_literal, Bound};
+use super::value::{decode_one, decode_rows, sql_literal, Bound, Naming, Row};
+
+/// Parse an id as a UUID; `None` when it cannot be one (so nothing can have it).
+pub fn parse_id(id: &str) -> Option<uuid::Uuid> {
+    uuid::Uuid::parse_str(id.trim()).ok()
+}
+
+/// How a storage's statements travel (held by its `Ctx`; see the module comment).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Statements are cached as named prepared statements on each connection.
+    pub persistent: bool,
+    /// PgBouncer (transaction pooling) mode: values inline, one simple-protocol flight per
+    /// statement, nothing left on the server.
+    pub inline: bool,
+    /// `SET LOCAL statement_timeout = …;`, sent first in the same flight in inline mode (the
+    /// startup option that sets it otherwise is refused by PgBouncer).
+    pub prefix: Option<String>,
+}
+
+impl Policy {
+    pub fn new(pgbouncer: bool, statement_timeout: Option<Duration>) -> Policy {
+        Policy {
+            persistent: !pgbouncer,
+            inline: pgbouncer,
+            prefix: match statement_timeout {
+                Some(t) if pgbouncer => Some(format!(
+                    "SET LOCAL statement_timeout = {};\n",
+                    t.as_millis()
+                )),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The body of `fetch_optional`, `fetch_one`, `fetch_all` and `execute`: what finding nothing
+/// gives, else the inline text over the simple protocol, else the prepared statement.
+macro_rules! run {
+    ($stmt:ident, $conn:ident, $method:ident, $nothing:expr) => {{
+        if $stmt.finds_nothing {
+            return $nothing;
+        }
+        match $stmt.inline_sql()? {
+            Some(text) => $conn.$method(sqlx::raw_sql(text)).await,
+            None => $stmt.prepared().$method($conn).await,
+        }
+    }};
+}
 
 /// A statement and its bound values (see the module comment).
 pub struct Stmt {
     sql: SqlStr,
     mode: Mode,
+    /// An id bound by `bind_id` is not a UUID: the statement would find nothing.
+    finds_nothing: bool,
 }
 
 enum Mode {
@@ -38,17 +93,21 @@ enum Mode {
 }
 
 impl Stmt {
-    pub(crate) fn new(ctx: &Ctx, sql: SqlStr) -> Stmt {
-        let mode = if ctx.pgbouncer {
+    pub(crate) fn new(policy: &Policy, sql: SqlStr) -> Stmt {
+        let mode = if policy.inline {
             Mode::Inline {
                 values: Vec::new(),
                 error: None,
-                prefix: ctx.inline_prefix().map(str::to_string),
+                prefix: policy.prefix.clone(),
             }
         } else {
-            Mode::Prepared(sqlx::query(sql.clone()).persistent(ctx.persistent))
+            Mode::Prepared(sqlx::query(sql.clone()).persistent(policy.persistent))
         };
-        Stmt { sql, mode }
+        Stmt {
+            sql,
+            mode,
+            finds_nothing: false,
+        }
     }
 
     /// Whether the statement may be cached as a named prepared statement (default mode only:
@@ -88,6 +147,22 @@ impl Stmt {
             }
         };
         self
+    }
+
+    /// Bind an id given as text, as a `uuid`. When it cannot be one, nothing has it: the
+    /// statement is not sent and finds no row (`None`, no rows, nothing affected).
+    pub fn bind_id(mut self, id: &str) -> Self {
+        let id = parse_id(id);
+        self.finds_nothing |= id.is_none();
+        self.bind(id)
+    }
+
+    /// `bind_id` for an id that may be absent: `None` binds NULL.
+    pub fn bind_opt_id(self, id: Option<&str>) -> Self {
+        match id {
+            Some(id) => self.bind_id(id),
+            None => self.bind(None::<uuid::Uuid>),
+        }
     }
 
     /// The simple-protocol text of an inline statement.
@@ -134,30 +209,21 @@ impl Stmt {
     where
         E: Executor<'c, Database = Postgres>,
     {
-        match self.inline_sql()? {
-            Some(text) => conn.fetch_optional(sqlx::raw_sql(text)).await,
-            None => self.prepared().fetch_optional(conn).await,
-        }
+        run!(self, conn, fetch_optional, Ok(None))
     }
 
     pub async fn fetch_one<'c, E>(self, conn: E) -> Result<PgRow, sqlx::Error>
     where
         E: Executor<'c, Database = Postgres>,
     {
-        match self.inline_sql()? {
-            Some(text) => conn.fetch_one(sqlx::raw_sql(text)).await,
-            None => self.prepared().fetch_one(conn).await,
-        }
+        run!(self, conn, fetch_one, Err(sqlx::Error::RowNotFound))
     }
 
     pub async fn fetch_all<'c, E>(self, conn: E) -> Result<Vec<PgRow>, sqlx::Error>
     where
         E: Executor<'c, Database = Postgres>,
     {
-        match self.inline_sql()? {
-            Some(text) => conn.fetch_all(sqlx::raw_sql(text)).await,
-            None => self.prepared().fetch_all(conn).await,
-        }
+        run!(self, conn, fetch_all, Ok(Vec::new()))
     }
 
     /// Run it; rows affected (a PgBouncer-mode `SET LOCAL` prefix adds none).
@@ -165,10 +231,40 @@ impl Stmt {
     where
         E: Executor<'c, Database = Postgres>,
     {
-        match self.inline_sql()? {
-            Some(text) => conn.execute(sqlx::raw_sql(text)).await,
-            None => self.prepared().execute(conn).await,
-        }
+        run!(self, conn, execute, Ok(PgQueryResult::default()))
+    }
+
+    /// The row, if there is one, as a domain reads it (camelCase column names).
+    pub async fn fetch_row<'c, E>(self, conn: E) -> StoreResult<Option<Row>>
+    where
+        E: Executor<'c, Database = Postgres>,
+    {
+        let row = self.fetch_optional(conn).await?;
+        row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    }
+
+    /// The one row (`INSERT … RETURNING *`), as a domain reads it.
+    pub async fn fetch_one_row<'c, E>(self, conn: E) -> StoreResult<Row>
+    where
+        E: Executor<'c, Database = Postgres>,
+    {
+        decode_one(&self.fetch_one(conn).await?, Naming::Camel)
+    }
+
+    /// Every row, as a domain reads them.
+    pub async fn fetch_rows<'c, E>(self, conn: E) -> StoreResult<Vec<Row>>
+    where
+        E: Executor<'c, Database = Postgres>,
+    {
+        decode_rows(&self.fetch_all(conn).await?, Naming::Camel)
+    }
+
+    /// Run it; how many rows it touched.
+    pub async fn rows_affected<'c, E>(self, conn: E) -> StoreResult<u64>
+    where
+        E: Executor<'c, Database = Postgres>,
+    {
+        Ok(self.execute(conn).await?.rows_affected())
     }
 
     fn prepared(self) -> Query<'static, Postgres, PgArguments> {
@@ -256,47 +352,5 @@ mod tests {
         let j = serde_json::json!({"a": "x'y"});
         assert_eq!(inline_value(&j).unwrap(), "('{\"a\":\"x''y\"}'::jsonb)");
         assert!(inline_value(&"nul\0").is_err());
-    }
-}
-
-#[cfg(test)]
-mod policy {
-    /// Every statement the core sends must follow the storage's statement policy: domain code
-    /// uses `ctx.query*` (this module), never sqlx's builders directly, which would prepare
-    /// named statements even in PgBouncer mode. Only the modules that implement the policy
-    /// call sqlx's executors themselves.
-    #[test]
-    fn statements_go_through_ctx_query() {
-        // replicas.rs: its lag probes run on connections of their own, straight to each server.
-        let allowed = ["stmt.rs", "raw.rs", "pooler.rs", "store.rs", "replicas.rs"];
-        let forbidden = [
-            "sqlx::query(",
-            "sqlx::query_with(",
-            "sqlx::query_as",
-            "sqlx::query_scalar",
-            "query_scalar(",
-            "query_as(",
-            "prepare_with(",
-        ];
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/core");
-        let mut offenders = Vec::new();
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if !name.ends_with(".rs") || allowed.contains(&name.as_str()) {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            for (i, line) in text.lines().enumerate() {
-                if forbidden.iter().any(|f| line.contains(f)) {
-                    offenders.push(format!("{name}:{}: {}", i + 1, line.trim()));
-                }
-            }
-        }
-        assert!(
-            offenders.is_empty(),
-            "use ctx.query / ctx.query_dynamic (src/core/stmt.rs) instead:\n{}",
-            offenders.join("\n")
-        );
     }
 }

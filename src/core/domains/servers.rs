@@ -4,12 +4,13 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
-use super::generic::{self, parse_id, Fields};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
+use super::fields::Fields;
+use super::generic;
 use super::validate::expect_one_of;
-use super::value::{decode_one, decode_rows, Naming, Row};
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{Result, StoreError};
+use crate::core::pg::value::Row;
+use crate::core::tables::{table_by_name, Table};
 
 fn table() -> &'static Table {
     table_by_name("admin_running_servers").expect("admin_running_servers is a known table")
@@ -41,15 +42,7 @@ pub async fn register(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Re
 }
 
 pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_running_servers WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    generic::find_by_id(ctx, conn, table(), id).await
 }
 
 /// The deployment's live (not stopped) server; the newest when there are several.
@@ -58,19 +51,14 @@ pub async fn get_live_for_deployment(
     conn: &mut PgConnection,
     deployment_id: &str,
 ) -> Result<Option<Row>> {
-    let Some(deployment_id) = parse_id(deployment_id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "SELECT * FROM {s}.admin_running_servers \
-             WHERE deployment_id = $1 AND stopped_at IS NULL \
-             ORDER BY started_at DESC, id LIMIT 1",
-        )
-        .bind(deployment_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(
+        "SELECT * FROM {s}.admin_running_servers \
+         WHERE deployment_id = $1 AND stopped_at IS NULL \
+         ORDER BY started_at DESC, id LIMIT 1",
+    )
+    .bind_id(deployment_id)
+    .fetch_row(conn)
+    .await
 }
 
 /// Update; `None` when there is no such server.
@@ -109,46 +97,36 @@ pub async fn update_health(
     (memory_usage_mb, cpu_percent): (Metric, Metric),
 ) -> Result<Option<Row>> {
     expect_one_of(status, HEALTH_STATUSES, "status")?;
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
     let (set_memory, memory) = memory_usage_mb.split();
     let (set_cpu, cpu) = cpu_percent.split();
-    let row = ctx
-        .query(
-            "UPDATE {s}.admin_running_servers SET \
-               health_status = $2, \
-               last_health_check = now(), \
-               memory_usage_mb = CASE WHEN $3 THEN $4 ELSE memory_usage_mb END, \
-               cpu_percent = CASE WHEN $5 THEN $6 ELSE cpu_percent END \
-             WHERE id = $1 RETURNING *",
-        )
-        .bind(id)
-        .bind(status)
-        .bind(set_memory)
-        .bind(memory)
-        .bind(set_cpu)
-        .bind(cpu)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(
+        "UPDATE {s}.admin_running_servers SET \
+           health_status = $2, \
+           last_health_check = now(), \
+           memory_usage_mb = CASE WHEN $3 THEN $4 ELSE memory_usage_mb END, \
+           cpu_percent = CASE WHEN $5 THEN $6 ELSE cpu_percent END \
+         WHERE id = $1 RETURNING *",
+    )
+    .bind_id(id)
+    .bind(status)
+    .bind(set_memory)
+    .bind(memory)
+    .bind(set_cpu)
+    .bind(cpu)
+    .fetch_row(conn)
+    .await
 }
 
 /// Mark the server stopping and stopped now. `None` when there is no such server.
 pub async fn stop(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "UPDATE {s}.admin_running_servers \
-             SET health_status = 'stopping', stopped_at = now() \
-             WHERE id = $1 RETURNING *",
-        )
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(
+        "UPDATE {s}.admin_running_servers \
+         SET health_status = 'stopping', stopped_at = now() \
+         WHERE id = $1 RETURNING *",
+    )
+    .bind_id(id)
+    .fetch_row(conn)
+    .await
 }
 
 /// Live servers, of one deployment or of all, newest first (`id` breaks ties).
@@ -157,23 +135,14 @@ pub async fn list_live(
     conn: &mut PgConnection,
     deployment_id: Option<&str>,
 ) -> Result<Vec<Row>> {
-    let deployment_id = match deployment_id {
-        None => None,
-        Some(d) => match parse_id(d) {
-            Some(id) => Some(id),
-            None => return Ok(Vec::new()),
-        },
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_running_servers \
-             WHERE stopped_at IS NULL AND ($1::uuid IS NULL OR deployment_id = $1) \
-             ORDER BY started_at DESC, id",
-        )
-        .bind(deployment_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_running_servers \
+         WHERE stopped_at IS NULL AND ($1::uuid IS NULL OR deployment_id = $1) \
+         ORDER BY started_at DESC, id",
+    )
+    .bind_opt_id(deployment_id)
+    .fetch_rows(conn)
+    .await
 }
 
 /// Every server of a deployment, stopped ones too, newest first, at most `limit`.
@@ -183,19 +152,14 @@ pub async fn list_all(
     deployment_id: &str,
     limit: Option<i64>,
 ) -> Result<Vec<Row>> {
-    let Some(deployment_id) = parse_id(deployment_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_running_servers WHERE deployment_id = $1 \
-             ORDER BY started_at DESC, id LIMIT $2",
-        )
-        .bind(deployment_id)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_running_servers WHERE deployment_id = $1 \
+         ORDER BY started_at DESC, id LIMIT $2",
+    )
+    .bind_id(deployment_id)
+    .bind(limit)
+    .fetch_rows(conn)
+    .await
 }
 
 /// Live servers reported unhealthy, or whose last health check is more than
@@ -209,20 +173,18 @@ pub async fn unhealthy(
         threshold_minutes.unwrap_or(DEFAULT_UNHEALTHY_MINUTES),
         "thresholdMinutes",
     )?;
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_running_servers \
-             WHERE stopped_at IS NULL AND ( \
-               health_status = 'unhealthy' \
-               OR (last_health_check IS NOT NULL \
-                   AND last_health_check < now() - make_interval(secs => $1 * 60)) \
-             ) \
-             ORDER BY started_at DESC, id",
-        )
-        .bind(minutes)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_running_servers \
+         WHERE stopped_at IS NULL AND ( \
+           health_status = 'unhealthy' \
+           OR (last_health_check IS NOT NULL \
+               AND last_health_check < now() - make_interval(secs => $1 * 60)) \
+         ) \
+         ORDER BY started_at DESC, id",
+    )
+    .bind(minutes)
+    .fetch_rows(conn)
+    .await
 }
 
 /// Delete servers stopped more than `older_than_days` (default 7) ago; how many were deleted.
@@ -235,16 +197,16 @@ pub async fn cleanup_stopped(
         older_than_days.unwrap_or(DEFAULT_STOPPED_DAYS),
         "olderThanDays",
     )?;
-    let res = ctx
+    let deleted = ctx
         .query(
             "DELETE FROM {s}.admin_running_servers \
              WHERE stopped_at IS NOT NULL \
                AND stopped_at < now() - make_interval(secs => $1 * 86400)",
         )
         .bind(days)
-        .execute(&mut *conn)
+        .rows_affected(conn)
         .await?;
-    Ok(res.rows_affected() as i64)
+    Ok(deleted as i64)
 }
 
 /// Every live server, newest first (`AdminStorage.listRunningServers`).

@@ -1,13 +1,14 @@
-//! Domain input rules, checked before any SQL: the fields a create must give (NOT NULL columns
-//! without a default that the domain does not fill itself) and the enumerated fields, whose
-//! values must be one of the contract's. One message shape for every domain:
+//! Domain input rules, checked before any SQL: the fields a create must give (the NOT NULL
+//! columns without a default, as `tables.rs` describes them; a domain that fills one itself,
+//! like an invite's token, does so first) and the enumerated fields, whose values must be one
+//! of the contract's. One message shape for every domain:
 //! `"<field> is required"`, `"<field> must be one of a, b, c, got `x`"` (camelCase field names).
 //! The generic `AdminPgDB` engine does not use these rules (it stores what its caller gives).
 
-use super::error::{Result, StoreError};
-use super::generic::{truncate, Fields};
-use super::tables::Table;
-use super::value::Param;
+use super::fields::{given, Fields};
+use crate::core::pg::error::{truncate, Result, StoreError};
+use crate::core::pg::value::Param;
+use crate::core::tables::Table;
 
 /// Team member and invite roles.
 pub const TEAM_ROLES: &[&str] = &["owner", "admin", "developer", "viewer"];
@@ -31,97 +32,17 @@ pub const HEALTH_STATUSES: &[&str] = &["starting", "healthy", "unhealthy", "stop
 /// Route statuses.
 pub const ROUTE_STATUSES: &[&str] = &["pending", "active", "unhealthy", "error"];
 
-/// The rules of one table: required columns and enumerated columns (snake_case names).
-struct Rules {
-    table: &'static str,
-    required: &'static [&'static str],
-    enums: &'static [(&'static str, &'static [&'static str])],
-}
-
-static RULES: &[Rules] = &[
-    Rules {
-        table: "admin_users",
-        required: &["email"],
-        enums: &[],
-    },
-    Rules {
-        table: "admin_teams",
-        required: &["name", "slug"],
-        enums: &[],
-    },
-    Rules {
-        table: "admin_team_members",
-        required: &["team_id", "user_id"],
-        enums: &[("role", TEAM_ROLES)],
-    },
-    Rules {
-        table: "admin_team_invites",
-        required: &["team_id", "email", "invited_by", "token", "expires_at"],
-        enums: &[("role", TEAM_ROLES)],
-    },
-    Rules {
-        table: "admin_team_installations",
-        required: &["team_id", "provider", "installation_id"],
-        enums: &[],
-    },
-    Rules {
-        table: "admin_projects",
-        required: &["team_id", "name", "slug", "source_type", "source_config"],
-        enums: &[],
-    },
-    Rules {
-        table: "admin_project_api_tokens",
-        required: &[
-            "project_id",
-            "name",
-            "token_hash",
-            "token_prefix",
-            "created_by",
-        ],
-        enums: &[],
-    },
-    Rules {
-        table: "admin_deployments",
-        required: &["project_id", "type", "branch", "slug"],
-        enums: &[("type", DEPLOYMENT_TYPES), ("status", DEPLOYMENT_STATUSES)],
-    },
-    Rules {
-        table: "admin_builds",
-        required: &["deployment_id", "trigger", "triggered_by"],
-        enums: &[("trigger", BUILD_TRIGGERS), ("status", BUILD_STATUSES)],
-    },
-    Rules {
-        table: "admin_running_servers",
-        required: &["deployment_id", "build_id", "host", "port"],
-        enums: &[("health_status", HEALTH_STATUSES)],
-    },
-    Rules {
-        table: "admin_routes",
-        required: &[
-            "deployment_id",
-            "project_id",
-            "subdomain",
-            "target_host",
-            "target_port",
-            "public_url",
-        ],
-        enums: &[("status", ROUTE_STATUSES)],
-    },
-    Rules {
-        table: "admin_roles",
-        required: &["name"],
-        enums: &[],
-    },
-    Rules {
-        table: "admin_role_assignments",
-        required: &["role_id", "user_id"],
-        enums: &[],
-    },
+/// The enumerated columns: (table, column, allowed values), snake_case names.
+static ENUMS: &[(&str, &str, &[&str])] = &[
+    ("admin_team_members", "role", TEAM_ROLES),
+    ("admin_team_invites", "role", TEAM_ROLES),
+    ("admin_deployments", "type", DEPLOYMENT_TYPES),
+    ("admin_deployments", "status", DEPLOYMENT_STATUSES),
+    ("admin_builds", "trigger", BUILD_TRIGGERS),
+    ("admin_builds", "status", BUILD_STATUSES),
+    ("admin_running_servers", "health_status", HEALTH_STATUSES),
+    ("admin_routes", "status", ROUTE_STATUSES),
 ];
-
-fn rules(table: &Table) -> Option<&'static Rules> {
-    RULES.iter().find(|r| r.table == table.name)
-}
 
 /// `value` if it is one of `allowed`, else INVALID_ARGUMENT naming `what`.
 pub fn expect_one_of(value: &str, allowed: &[&str], what: &str) -> Result<()> {
@@ -152,52 +73,55 @@ fn param_text(p: &Param) -> String {
 
 /// The enumerated fields among `fields` must hold allowed values (null included: those
 /// columns are NOT NULL).
-fn check_enums(rules: &Rules, table: &Table, fields: &Fields) -> Result<()> {
+fn check_enums(table: &Table, fields: &Fields) -> Result<()> {
     for (name, value) in fields {
         let Some(col) = table.column(name) else {
             continue; // unknown names are refused, with their own message, by the engine
         };
-        if let Some((_, allowed)) = rules.enums.iter().find(|(c, _)| *c == col.name) {
+        if let Some((_, _, allowed)) = ENUMS
+            .iter()
+            .find(|(t, c, _)| *t == table.name && *c == col.name)
+        {
             expect_one_of(&param_text(value), allowed, col.camel)?;
         }
     }
     Ok(())
 }
 
-/// Whether `fields` gives `column` (snake_case) a non-null value.
-pub fn given(fields: &Fields, table: &Table, column: &str) -> bool {
-    fields
+/// Every required column (`Column::required`: NOT NULL without a default, in `tables.rs`)
+/// given and not null; the first missing one is named.
+pub fn require(table: &Table, fields: &Fields) -> Result<()> {
+    match table
+        .columns
         .iter()
-        .any(|(k, v)| table.column(k).map(|c| c.name) == Some(column) && !matches!(v, Param::Null))
+        .find(|c| c.required() && !given(fields, table, c.name))
+    {
+        Some(missing) => Err(StoreError::invalid(format!(
+            "{} is required",
+            missing.camel
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Before an INSERT by a domain: every required field given and not null, every enumerated
 /// field one of its values.
 pub fn on_create(table: &Table, fields: &Fields) -> Result<()> {
-    let Some(rules) = rules(table) else {
-        return Ok(());
-    };
-    if let Some(missing) = rules.required.iter().find(|c| !given(fields, table, c)) {
-        let camel = table.column(missing).map_or(*missing, |c| c.camel);
-        return Err(StoreError::invalid(format!("{camel} is required")));
-    }
-    check_enums(rules, table, fields)
+    require(table, fields)?;
+    check_enums(table, fields)
 }
 
 /// Before an UPDATE by a domain: a required field may not be set to null, and every
 /// enumerated field given must be one of its values.
 pub fn on_update(table: &Table, fields: &Fields) -> Result<()> {
-    let Some(rules) = rules(table) else {
-        return Ok(());
-    };
     for (name, value) in fields {
         if let Some(col) = table.column(name) {
-            if matches!(value, Param::Null) && rules.required.contains(&col.name) {
+            if matches!(value, Param::Null) && col.required() {
                 return Err(StoreError::invalid(format!("{} cannot be null", col.camel)));
             }
         }
     }
-    check_enums(rules, table, fields)
+    check_enums(table, fields)
 }
 
 #[cfg(test)]
@@ -213,17 +137,51 @@ mod tests {
     }
 
     #[test]
-    fn every_rule_names_real_columns() {
-        for r in RULES {
-            let t = table_by_name(r.table).expect("known table");
-            for c in r.required.iter().chain(r.enums.iter().map(|(c, _)| c)) {
-                assert!(
-                    t.columns.iter().any(|col| col.name == *c),
-                    "{}.{c}",
-                    r.table
-                );
-            }
+    fn every_enum_names_a_real_column() {
+        for (table, column, _) in ENUMS {
+            let t = table_by_name(table).expect("known table");
+            assert!(
+                t.columns.iter().any(|c| c.name == *column),
+                "{table}.{column}"
+            );
         }
+    }
+
+    /// The required columns, as the domains relied on them before they were derived.
+    #[test]
+    fn required_columns_are_the_not_null_ones_without_a_default() {
+        let required = |name: &str| -> Vec<&str> {
+            let t = table_by_name(name).unwrap();
+            t.columns
+                .iter()
+                .filter(|c| c.required())
+                .map(|c| c.name)
+                .collect()
+        };
+        assert_eq!(required("admin_users"), ["email"]);
+        assert_eq!(required("admin_team_members"), ["team_id", "user_id"]);
+        assert_eq!(
+            required("admin_team_invites"),
+            ["team_id", "email", "invited_by", "token", "expires_at"]
+        );
+        assert_eq!(
+            required("admin_projects"),
+            ["team_id", "name", "slug", "source_type", "source_config"]
+        );
+        assert_eq!(
+            required("admin_deployments"),
+            ["project_id", "type", "branch", "slug"]
+        );
+        assert_eq!(
+            required("admin_builds"),
+            ["deployment_id", "trigger", "triggered_by"]
+        );
+        assert_eq!(
+            required("admin_running_servers"),
+            ["deployment_id", "build_id", "host", "port"]
+        );
+        assert_eq!(required("admin_roles"), ["name"]);
+        assert_eq!(required("admin_role_assignments"), ["role_id", "user_id"]);
     }
 
     #[test]

@@ -7,12 +7,14 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
-use super::generic::{self, parse_id, truncate, Fields};
-use super::page::{Page, PageRequest};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
-use super::value::{decode_one, decode_rows, Bound, Naming, Param, Row, SqlType, Value};
+use super::fields::{self, Fields};
+use super::generic;
+use super::page::{self, paged_sql, Page, PageRequest};
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
+use crate::core::pg::stmt::parse_id;
+use crate::core::pg::value::{Bound, Param, Row, SqlType, Value};
+use crate::core::tables::{table_by_name, Table};
 
 fn projects_table() -> &'static Table {
     table_by_name("admin_projects").expect("admin_projects is a known table")
@@ -40,29 +42,16 @@ macro_rules! env_vars_of {
     };
 }
 
-/// Turn the `envVars` JSON column into records (camelCase keys, dates).
-fn project_shape(mut rows: Vec<Row>) -> Vec<Row> {
-    for row in &mut rows {
-        row.records_from_json("envVars");
-    }
-    rows
+/// The `envVars` JSON column as records (camelCase keys, dates).
+fn project_shape(mut row: Row) -> Row {
+    row.records_from_json("envVars");
+    row
 }
 
+/// Give the unique violations of this domain a sentence naming what collided.
 fn describe_unique(err: StoreError, fields: &Fields) -> StoreError {
-    if !matches!(err, StoreError::UniqueViolation { .. }) {
-        return err;
-    }
-    let constraint = err
-        .pg()
-        .and_then(|p| p.constraint.clone())
-        .unwrap_or_default();
-    let text = |names: &[&str]| {
-        fields.iter().find_map(|(k, v)| match v {
-            Param::Text(s) if names.contains(&k.as_str()) => Some(truncate(s)),
-            _ => None,
-        })
-    };
-    let message = match constraint.as_str() {
+    let text = |names: &[&str]| fields::text(fields, names).map(truncate);
+    err.describe_unique(|constraint| match constraint {
         "admin_projects_team_id_slug_key" => {
             text(&["slug"]).map(|s| format!("Project with slug {s} already exists in this team"))
         }
@@ -73,11 +62,7 @@ fn describe_unique(err: StoreError, fields: &Fields) -> StoreError {
         }
         c if c.ends_with("_pkey") => Some("A row with this id already exists".into()),
         _ => None,
-    };
-    match message {
-        Some(m) => err.with_message(m),
-        None => err,
-    }
+    })
 }
 
 // ---------- projects ----------
@@ -230,39 +215,25 @@ pub async fn create_project(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields)
             _ => describe_unique(err, &key_fields),
         }
     })?;
-    let row = get_project_by_uuid(ctx, &mut tx, id)
+    let row = get_project(ctx, &mut tx, &id.to_string())
         .await?
         .ok_or_else(|| StoreError::query("created project vanished"))?;
     tx.commit().await?;
     Ok(row)
 }
 
-async fn get_project_by_uuid(
-    ctx: &Ctx,
-    conn: &mut PgConnection,
-    id: uuid::Uuid,
-) -> Result<Option<Row>> {
+/// The project with its env vars, or `None`.
+pub async fn get_project(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
     let row = ctx
         .query(concat!(
             "SELECT p.*, ",
             env_vars_of!("p"),
             " FROM {s}.admin_projects p WHERE p.id = $1"
         ))
-        .bind(id)
-        .fetch_optional(&mut *conn)
+        .bind_id(id)
+        .fetch_row(conn)
         .await?;
-    Ok(row
-        .map(|r| decode_one(&r, Naming::Camel))
-        .transpose()?
-        .map(|r| project_shape(vec![r]).pop().expect("one row")))
-}
-
-/// The project with its env vars, or `None`.
-pub async fn get_project(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    get_project_by_uuid(ctx, conn, id).await
+    Ok(row.map(project_shape))
 }
 
 pub async fn get_project_by_slug(
@@ -271,40 +242,31 @@ pub async fn get_project_by_slug(
     team_id: &str,
     slug: &str,
 ) -> Result<Option<Row>> {
-    let Some(team_id) = parse_id(team_id) else {
-        return Ok(None);
-    };
     let row = ctx
         .query(concat!(
             "SELECT p.*, ",
             env_vars_of!("p"),
             " FROM {s}.admin_projects p WHERE p.team_id = $1 AND p.slug = $2"
         ))
-        .bind(team_id)
+        .bind_id(team_id)
         .bind(slug)
-        .fetch_optional(&mut *conn)
+        .fetch_row(conn)
         .await?;
-    Ok(row
-        .map(|r| decode_one(&r, Naming::Camel))
-        .transpose()?
-        .map(|r| project_shape(vec![r]).pop().expect("one row")))
+    Ok(row.map(project_shape))
 }
 
 /// A team's projects by name (`id` breaks ties), env vars included: one statement.
 pub async fn list_projects(ctx: &Ctx, conn: &mut PgConnection, team_id: &str) -> Result<Vec<Row>> {
-    let Some(team_id) = parse_id(team_id) else {
-        return Ok(Vec::new());
-    };
     let rows = ctx
         .query(concat!(
             "SELECT p.*, ",
             env_vars_of!("p"),
             " FROM {s}.admin_projects p WHERE p.team_id = $1 ORDER BY p.name, p.id"
         ))
-        .bind(team_id)
-        .fetch_all(&mut *conn)
+        .bind_id(team_id)
+        .fetch_rows(conn)
         .await?;
-    Ok(project_shape(decode_rows(&rows, Naming::Camel)?))
+    Ok(rows.into_iter().map(project_shape).collect())
 }
 
 /// One page of `list_projects` and the total: one statement, env vars loaded only for the
@@ -315,25 +277,16 @@ pub async fn list_projects_page(
     team_id: &str,
     req: PageRequest,
 ) -> Result<Page> {
-    let Some(team_id) = parse_id(team_id) else {
-        return Ok(Page::from_rows(Vec::new(), req));
-    };
-    let rows = ctx
-        .query(concat!(
-            "WITH base AS (SELECT * FROM {s}.admin_projects WHERE team_id = $1) \
-             SELECT q.*, c.total FROM (SELECT count(*) AS total FROM base) c \
-             LEFT JOIN LATERAL (SELECT p.*, ",
-            env_vars_of!("p"),
-            " FROM base p ORDER BY p.name, p.id LIMIT $2 OFFSET $3) q ON true \
-             ORDER BY q.name, q.id"
-        ))
-        .bind(team_id)
-        .bind(req.per_page)
-        .bind(req.offset())
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut page = Page::from_rows(decode_rows(&rows, Naming::Camel)?, req);
-    page.data = project_shape(std::mem::take(&mut page.data));
+    let sql = paged_sql!(
+        select concat!("p.*, ", env_vars_of!("p")),
+        from "{s}.admin_projects p WHERE p.team_id = $1",
+        order by "name, id"
+    );
+    let mut page = page::fetch(ctx, conn, sql, team_id, req).await?;
+    page.data = std::mem::take(&mut page.data)
+        .into_iter()
+        .map(project_shape)
+        .collect();
     Ok(page)
 }
 
@@ -350,20 +303,16 @@ pub async fn update_project(
         .filter(|(k, _)| k != "envVars" && k != "env_vars")
         .cloned()
         .collect();
-    let Some(uuid) = parse_id(id) else {
-        // Still reject unknown fields, as every update does.
-        generic::columns_of(projects_table(), &fields, true)?;
-        return Ok(None);
-    };
-    if generic::columns_of(projects_table(), &fields, true)?.is_empty() {
-        return get_project_by_uuid(ctx, conn, uuid).await;
+    // Unknown fields are rejected, as every update does, whatever the id.
+    if generic::columns_of(projects_table(), &fields, true)?.is_empty() || parse_id(id).is_none() {
+        return get_project(ctx, conn, id).await;
     }
     let updated = generic::modify(ctx, conn, projects_table(), id, &fields)
         .await
         .map_err(|e| describe_unique(e, &fields))?;
     match updated {
         None => Ok(None),
-        Some(_) => get_project_by_uuid(ctx, conn, uuid).await,
+        Some(_) => get_project(ctx, conn, id).await,
     }
 }
 
@@ -379,15 +328,7 @@ pub async fn delete_project(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Res
 /// stored flag (true for a new row). Returns the row.
 pub async fn set_env_var(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
     let table = env_vars_table();
-    for (column, name) in [
-        ("project_id", "projectId"),
-        ("key", "key"),
-        ("encrypted_value", "encryptedValue"),
-    ] {
-        if !super::validate::given(fields, table, column) {
-            return Err(StoreError::invalid(format!("{name} is required")));
-        }
-    }
+    super::validate::require(table, fields)?;
     // Validates every field name and encodes values by column type; id/createdAt/updatedAt
     // are the database's to keep.
     let cols = generic::columns_of(table, fields, true)?;
@@ -412,10 +353,10 @@ pub async fn set_env_var(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) ->
         .bind(bound("key", SqlType::Text))
         .bind(bound("encrypted_value", SqlType::Text))
         .bind(bound("is_secret", SqlType::Bool))
-        .fetch_one(&mut *conn)
+        .fetch_one_row(conn)
         .await
-        .map_err(|e| describe_unique(e.into(), fields))?;
-    decode_one(&row, Naming::Camel)
+        .map_err(|e| describe_unique(e, fields))?;
+    Ok(row)
 }
 
 /// The env var with this key in this scope (`None` deployment type = project-wide).
@@ -426,20 +367,15 @@ pub async fn get_env_var(
     key: &str,
     deployment_type: Option<&str>,
 ) -> Result<Option<Row>> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "SELECT * FROM {s}.admin_project_env_vars \
-             WHERE project_id = $1 AND key = $2 AND deployment_type IS NOT DISTINCT FROM $3",
-        )
-        .bind(project_id)
-        .bind(key)
-        .bind(deployment_type)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(
+        "SELECT * FROM {s}.admin_project_env_vars \
+         WHERE project_id = $1 AND key = $2 AND deployment_type IS NOT DISTINCT FROM $3",
+    )
+    .bind_id(project_id)
+    .bind(key)
+    .bind(deployment_type)
+    .fetch_row(conn)
+    .await
 }
 
 /// Which env vars of a project to list.
@@ -458,25 +394,20 @@ pub async fn list_env_vars(
     project_id: &str,
     scope: &EnvScope,
 ) -> Result<Vec<Row>> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(Vec::new());
-    };
     let (all, deployment_type) = match scope {
         EnvScope::All => (true, None),
         EnvScope::Only(t) => (false, t.as_deref()),
     };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_project_env_vars \
-             WHERE project_id = $1 AND ($2 OR deployment_type IS NOT DISTINCT FROM $3) \
-             ORDER BY key, deployment_type NULLS FIRST, id",
-        )
-        .bind(project_id)
-        .bind(all)
-        .bind(deployment_type)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_project_env_vars \
+         WHERE project_id = $1 AND ($2 OR deployment_type IS NOT DISTINCT FROM $3) \
+         ORDER BY key, deployment_type NULLS FIRST, id",
+    )
+    .bind_id(project_id)
+    .bind(all)
+    .bind(deployment_type)
+    .fetch_rows(conn)
+    .await
 }
 
 pub async fn delete_env_var(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
@@ -490,19 +421,16 @@ pub async fn delete_env_var_by_key(
     project_id: &str,
     key: &str,
 ) -> Result<bool> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(false);
-    };
-    let res = ctx
+    let deleted = ctx
         .query(
             "DELETE FROM {s}.admin_project_env_vars \
              WHERE project_id = $1 AND key = $2 AND deployment_type IS NULL",
         )
-        .bind(project_id)
+        .bind_id(project_id)
         .bind(key)
-        .execute(&mut *conn)
+        .rows_affected(conn)
         .await?;
-    Ok(res.rows_affected() > 0)
+    Ok(deleted > 0)
 }
 
 // ---------- API tokens ----------
@@ -515,15 +443,7 @@ pub async fn create_api_token(ctx: &Ctx, conn: &mut PgConnection, fields: &Field
 }
 
 pub async fn get_api_token(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_project_api_tokens WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    generic::find_by_id(ctx, conn, tokens_table(), id).await
 }
 
 pub async fn get_api_token_by_hash(
@@ -531,12 +451,10 @@ pub async fn get_api_token_by_hash(
     conn: &mut PgConnection,
     token_hash: &str,
 ) -> Result<Option<Row>> {
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_project_api_tokens WHERE token_hash = $1")
+    ctx.query("SELECT * FROM {s}.admin_project_api_tokens WHERE token_hash = $1")
         .bind(token_hash)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+        .fetch_row(conn)
+        .await
 }
 
 /// A project's tokens, newest first (`id` breaks ties).
@@ -545,31 +463,23 @@ pub async fn list_api_tokens(
     conn: &mut PgConnection,
     project_id: &str,
 ) -> Result<Vec<Row>> {
-    let Some(project_id) = parse_id(project_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_project_api_tokens WHERE project_id = $1 \
-             ORDER BY created_at DESC, id",
-        )
-        .bind(project_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_project_api_tokens WHERE project_id = $1 \
+         ORDER BY created_at DESC, id",
+    )
+    .bind_id(project_id)
+    .fetch_rows(conn)
+    .await
 }
 
 /// Stamp `last_used_at` with the server clock; whether the token exists.
 pub async fn touch_api_token(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    let Some(id) = parse_id(id) else {
-        return Ok(false);
-    };
-    let res = ctx
+    let touched = ctx
         .query("UPDATE {s}.admin_project_api_tokens SET last_used_at = now() WHERE id = $1")
-        .bind(id)
-        .execute(&mut *conn)
+        .bind_id(id)
+        .rows_affected(conn)
         .await?;
-    Ok(res.rows_affected() > 0)
+    Ok(touched > 0)
 }
 
 pub async fn delete_api_token(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {

@@ -7,9 +7,10 @@ use sha2::{Digest, Sha256};
 use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, Connection as _, Row as _};
 
+use super::ctx::Ctx;
 use super::error::{Result, StoreError};
-use super::store::{Ctx, Store};
-use super::tables::DEFAULT_INDEXES;
+use super::store::Store;
+use crate::core::tables::DEFAULT_INDEXES;
 
 /// One embedded migration.
 pub struct Migration {
@@ -18,28 +19,23 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
+/// A migration of `migrations/`, embedded.
+macro_rules! migration {
+    ($version:literal, $name:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("../../../migrations/", $file)),
+        }
+    };
+}
+
 /// Every migration, in order. Append only: a schema change is a new file, never an edit.
 pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "initial",
-        sql: include_str!("../../migrations/0001_initial.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "native",
-        sql: include_str!("../../migrations/0002_native.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "build_leases",
-        sql: include_str!("../../migrations/0003_build_leases.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "build_queue_notify",
-        sql: include_str!("../../migrations/0004_build_queue_notify.sql"),
-    },
+    migration! { 1, "initial", "0001_initial.sql" },
+    migration! { 2, "native", "0002_native.sql" },
+    migration! { 3, "build_leases", "0003_build_leases.sql" },
+    migration! { 4, "build_queue_notify", "0004_build_queue_notify.sql" },
 ];
 
 /// The record table, inside the storage's schema.

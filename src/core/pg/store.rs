@@ -1,138 +1,22 @@
-//! The storage engine's handle: the pool, the schema-qualified SQL, and leases of a
-//! connection either from the pool or from a running transaction.
+//! The storage engine's handle: the pool, the replicas, and leases of a connection either
+//! from the pool or from a running transaction. The SQL context each call runs with is
+//! `ctx.rs`.
 
-use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex as StdMutex, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use sqlx::postgres::{PgConnection, PgTransactionManager};
-use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 use sqlx_core::transaction::TransactionManager as _;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::pool::{AcquireError, Pool, PoolSettings, PooledConn};
-
 use super::config::StorageConfig;
+use super::ctx::Ctx;
 use super::error::{Result, StoreError};
+use super::pool::{AcquireError, Pool, PoolSettings, PooledConn};
 use super::pooler::PoolerGuard;
 use super::queue_listener::QueueListener;
 use super::replicas::{Replica, ReplicaSet};
-use super::stmt::Stmt;
-
-/// How many raw SQL texts' parameter types a storage remembers (PgBouncer mode).
-const RAW_TYPES_CAPACITY: usize = 512;
-
-/// Per-storage SQL context: the schema, its quoted form, and prepared-statement policy.
-pub struct Ctx {
-    /// The validated schema identifier, unquoted.
-    pub schema: String,
-    /// `"schema"`, ready to prefix table names.
-    pub quoted: String,
-    /// Whether statements are cached as named prepared statements on each connection.
-    pub persistent: bool,
-    /// PgBouncer (transaction pooling) mode: statements go out with their values inline,
-    /// one flight each, leaving nothing on the server (see `stmt.rs`).
-    pub pgbouncer: bool,
-    /// `SET LOCAL statement_timeout = …;` sent before each statement in PgBouncer mode (the
-    /// startup option that sets it otherwise is refused by PgBouncer).
-    inline_prefix: Option<String>,
-    /// Parameter types the server inferred for raw SQL texts (PgBouncer mode, `raw.rs`).
-    raw_types: StdMutex<HashMap<String, Arc<[u32]>>>,
-    pub skip_default_indexes: bool,
-    pub disable_init: bool,
-    statements: AtomicU64,
-    // SQL templates with `{s}` resolved once per storage, keyed by the template's address.
-    templates: RwLock<HashMap<(usize, usize), SqlStr>>,
-}
-
-impl Ctx {
-    pub fn new(cfg: &StorageConfig) -> Ctx {
-        Ctx {
-            schema: cfg.schema.clone(),
-            quoted: format!("\"{}\"", cfg.schema),
-            persistent: !cfg.pgbouncer,
-            pgbouncer: cfg.pgbouncer,
-            inline_prefix: match cfg.statement_timeout {
-                Some(t) if cfg.pgbouncer => Some(format!(
-                    "SET LOCAL statement_timeout = {};\n",
-                    t.as_millis()
-                )),
-                _ => None,
-            },
-            raw_types: StdMutex::new(HashMap::new()),
-            skip_default_indexes: cfg.skip_default_indexes,
-            disable_init: cfg.disable_init,
-            statements: AtomicU64::new(0),
-            templates: RwLock::new(HashMap::new()),
-        }
-    }
-
-    /// A static SQL template with `{s}` standing for the quoted schema, resolved once.
-    pub fn sql(&self, template: &'static str) -> SqlStr {
-        self.statements.fetch_add(1, Ordering::Relaxed);
-        let key = (template.as_ptr() as usize, template.len());
-        if let Some(s) = self.templates.read().unwrap().get(&key) {
-            return s.clone();
-        }
-        let resolved = AssertSqlSafe(template.replace("{s}", &self.quoted)).into_sql_str();
-        self.templates
-            .write()
-            .unwrap()
-            .insert(key, resolved.clone());
-        resolved
-    }
-
-    /// SQL assembled at run time from whitelisted identifiers only (generic engine).
-    pub fn dynamic(&self, sql: String) -> SqlStr {
-        self.statements.fetch_add(1, Ordering::Relaxed);
-        AssertSqlSafe(sql).into_sql_str()
-    }
-
-    /// A statement over a template, with this storage's statement policy (`stmt.rs`). Every
-    /// statement the core sends goes through here, `query_dynamic` or `raw.rs`.
-    pub fn query(&self, template: &'static str) -> Stmt {
-        Stmt::new(self, self.sql(template))
-    }
-
-    /// A statement over dynamic SQL.
-    pub fn query_dynamic(&self, sql: String) -> Stmt {
-        Stmt::new(self, self.dynamic(sql))
-    }
-
-    /// What PgBouncer mode sends before each statement, if anything.
-    pub fn inline_prefix(&self) -> Option<&str> {
-        self.inline_prefix.as_deref()
-    }
-
-    /// Cached server-inferred parameter types of a raw SQL text (PgBouncer mode).
-    pub fn raw_types(&self, sql: &str) -> Option<Arc<[u32]>> {
-        self.raw_types.lock().unwrap().get(sql).cloned()
-    }
-
-    pub fn remember_raw_types(&self, sql: &str, types: Arc<[u32]>) {
-        let mut cache = self.raw_types.lock().unwrap();
-        if cache.len() >= RAW_TYPES_CAPACITY {
-            cache.clear();
-        }
-        cache.insert(sql.to_string(), types);
-    }
-
-    /// `schema.table` for a whitelisted table name.
-    pub fn table(&self, name: &str) -> String {
-        format!("{}.{}", self.quoted, name)
-    }
-
-    /// Statements issued through this context so far (proves round-trip counts in tests).
-    pub fn statement_count(&self) -> u64 {
-        self.statements.load(Ordering::Relaxed)
-    }
-
-    /// Count a statement issued outside `sql`/`dynamic` (raw SQL from JS).
-    pub fn count_statement(&self) {
-        self.statements.fetch_add(1, Ordering::Relaxed);
-    }
-}
 
 /// The storage: one pool (the primary's), its read replicas, one context.
 pub struct Store {
@@ -378,36 +262,30 @@ impl TxHandle {
 
     /// Commit; later calls on this handle fail.
     pub async fn commit(&self) -> Result<()> {
-        let conn = self.conn.lock().await.take();
-        match conn {
-            Some(mut c) => {
-                let res = PgTransactionManager::commit(&mut c)
-                    .await
-                    .map_err(StoreError::from);
-                if let Err(e) = &res {
-                    note_failure(&mut c, e);
-                }
-                res
-            }
-            None => Err(StoreError::query("transaction already finished")),
-        }
+        self.finish(true).await
     }
 
-    /// Roll back; later calls on this handle fail.
+    /// Roll back (nothing to do once finished); later calls on this handle fail.
     pub async fn rollback(&self) -> Result<()> {
-        let conn = self.conn.lock().await.take();
-        match conn {
-            Some(mut c) => {
-                let res = PgTransactionManager::rollback(&mut c)
-                    .await
-                    .map_err(StoreError::from);
-                if let Err(e) = &res {
-                    note_failure(&mut c, e);
-                }
-                res
-            }
-            None => Ok(()),
+        self.finish(false).await
+    }
+
+    async fn finish(&self, commit: bool) -> Result<()> {
+        let Some(mut c) = self.conn.lock().await.take() else {
+            return match commit {
+                true => Err(StoreError::query("transaction already finished")),
+                false => Ok(()),
+            };
+        };
+        let res = match commit {
+            true => PgTransactionManager::commit(&mut c).await,
+            false => PgTransactionManager::rollback(&mut c).await,
         }
+        .map_err(StoreError::from);
+        if let Err(e) = &res {
+            note_failure(&mut c, e);
+        }
+        res
     }
 }
 

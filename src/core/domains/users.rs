@@ -3,11 +3,12 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::error::{Result, StoreError};
-use super::generic::{self, parse_id, Fields};
-use super::store::Ctx;
-use super::tables::{table_by_name, Table};
-use super::value::{decode_one, decode_rows, Naming, Param, Row};
+use super::fields::{self, Fields};
+use super::generic;
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
+use crate::core::pg::value::{Param, Row};
+use crate::core::tables::{table_by_name, Table};
 
 fn table() -> &'static Table {
     table_by_name("admin_users").expect("admin_users is a known table")
@@ -31,7 +32,7 @@ fn check_email(fields: &Fields, required: bool) -> Result<Option<String>> {
         Some((_, Param::Text(e))) if is_valid_email(e) => Ok(Some(e.clone())),
         Some((_, Param::Text(e))) => Err(StoreError::invalid(format!(
             "invalid email `{}`: expected an address like name@example.com",
-            generic::truncate(e)
+            truncate(e)
         ))),
         Some(_) => Err(StoreError::invalid("email must be a string")),
         None if required => Err(StoreError::invalid("email is required")),
@@ -39,31 +40,20 @@ fn check_email(fields: &Fields, required: bool) -> Result<Option<String>> {
     }
 }
 
+/// A duplicate email, external id or id, said so.
 fn duplicate_message(err: StoreError, email: Option<&str>, fields: &Fields) -> StoreError {
-    let constraint = err
-        .pg()
-        .and_then(|p| p.constraint.clone())
-        .unwrap_or_default();
-    if !matches!(err, StoreError::UniqueViolation { .. }) {
-        return err;
-    }
-    if constraint.contains("email") {
-        if let Some(email) = email {
-            return err.with_message(format!("User with email {email} already exists"));
+    err.describe_unique(|constraint| {
+        if constraint.contains("email") {
+            email.map(|e| format!("User with email {e} already exists"))
+        } else if constraint.contains("external") {
+            fields::text(fields, &["externalId", "external_id"])
+                .map(|x| format!("User with externalId {x} already exists"))
+        } else if constraint.contains("pkey") {
+            Some("User with this id already exists".into())
+        } else {
+            None
         }
-    }
-    if constraint.contains("external") {
-        if let Some((_, Param::Text(x))) = fields
-            .iter()
-            .find(|(k, _)| k == "externalId" || k == "external_id")
-        {
-            return err.with_message(format!("User with externalId {x} already exists"));
-        }
-    }
-    if constraint.contains("pkey") {
-        return err.with_message("User with this id already exists".into());
-    }
-    err
+    })
 }
 
 /// Create a user (caller-supplied `id`, or a generated one).
@@ -75,28 +65,18 @@ pub async fn create(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Resu
 }
 
 pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    generic::find_by_id(ctx, conn, table(), id).await
 }
 
 /// Case-insensitive; an exact-case match wins over other casings.
 pub async fn get_by_email(ctx: &Ctx, conn: &mut PgConnection, email: &str) -> Result<Option<Row>> {
-    let row = ctx
-        .query(
-            "SELECT * FROM {s}.admin_users WHERE lower(email) = lower($1) \
-             ORDER BY (email = $1) DESC, created_at, id LIMIT 1",
-        )
-        .bind(email)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    ctx.query(
+        "SELECT * FROM {s}.admin_users WHERE lower(email) = lower($1) \
+         ORDER BY (email = $1) DESC, created_at, id LIMIT 1",
+    )
+    .bind(email)
+    .fetch_row(conn)
+    .await
 }
 
 pub async fn get_by_external_id(
@@ -104,12 +84,10 @@ pub async fn get_by_external_id(
     conn: &mut PgConnection,
     external_id: &str,
 ) -> Result<Option<Row>> {
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_users WHERE external_id = $1")
+    ctx.query("SELECT * FROM {s}.admin_users WHERE external_id = $1")
         .bind(external_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+        .fetch_row(conn)
+        .await
 }
 
 /// Update; `None` when there is no such user.
@@ -135,16 +113,11 @@ pub async fn list(
     conn: &mut PgConnection,
     (limit, offset): (Option<i64>, Option<i64>),
 ) -> Result<Vec<Row>> {
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_users ORDER BY created_at DESC, id \
-             LIMIT $1 OFFSET $2",
-        )
+    ctx.query("SELECT * FROM {s}.admin_users ORDER BY created_at DESC, id LIMIT $1 OFFSET $2")
         .bind(limit)
         .bind(offset.unwrap_or(0))
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+        .fetch_rows(conn)
+        .await
 }
 
 #[cfg(test)]

@@ -534,8 +534,8 @@ async fn check(r: &Replica, primary: &Probe) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::{ConnectSource, ReplicaConfig};
-    use crate::core::error::PgDetails;
+    use crate::core::pg::config::{ConnectSource, ReplicaConfig};
+    use crate::core::pg::error::PgDetails;
 
     fn set(max_lag_ms: u64) -> ReplicaSet {
         let mut cfg = StorageConfig::new(ConnectSource::Url("postgres://u@127.0.0.1:1/d".into()));
@@ -606,21 +606,21 @@ mod tests {
         let r = &s.replicas[0];
         r.record(Instant::now(), true, Some(true), None);
         assert!(s.pick().is_some());
+        let sqlstate = |code: &str| {
+            Box::new(PgDetails {
+                code: Some(code.into()),
+                ..Default::default()
+            })
+        };
         let conn = StoreError::Connection {
             message: "terminating connection due to administrator command".into(),
-            pg: Box::new(PgDetails {
-                code: Some("57P01".into()),
-                ..Default::default()
-            }),
+            pg: sqlstate("57P01"),
         };
         assert!(s.replica_failed(r, &conn));
         assert!(s.pick().is_none());
         let conflict = StoreError::Query {
             message: "canceling statement due to conflict with recovery".into(),
-            pg: Box::new(PgDetails {
-                code: Some("40001".into()),
-                ..Default::default()
-            }),
+            pg: sqlstate("40001"),
         };
         assert_eq!(classify(&conflict), ReplicaFailure::Retry);
         assert_eq!(

@@ -16,14 +16,17 @@ use std::time::Duration;
 use sqlx::postgres::PgConnection;
 use tokio::time::Instant;
 
-use super::error::{Result, StoreError};
-use super::generic::{self, parse_id, Fields};
-use super::page::{Page, PageRequest};
-use super::queue_listener::Cancel;
-use super::store::{Ctx, Store};
-use super::tables::{table_by_name, Table};
+use super::fields::Fields;
+use super::generic;
+use super::page::{self, paged_sql, Page, PageRequest};
 use super::validate::expect_one_of;
-use super::value::{decode_one, decode_rows, Naming, Row};
+use crate::core::pg::ctx::Ctx;
+use crate::core::pg::error::{truncate, Result, StoreError};
+use crate::core::pg::queue_listener::Cancel;
+use crate::core::pg::stmt::parse_id;
+use crate::core::pg::store::Store;
+use crate::core::pg::value::Row;
+use crate::core::tables::{table_by_name, Table};
 
 fn table() -> &'static Table {
     table_by_name("admin_builds").expect("admin_builds is a known table")
@@ -38,15 +41,7 @@ pub async fn create(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Resu
 }
 
 pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query("SELECT * FROM {s}.admin_builds WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    generic::find_by_id(ctx, conn, table(), id).await
 }
 
 /// Update; `None` when there is no such build.
@@ -80,16 +75,12 @@ pub async fn update_status(
     error_message: ErrorMessage,
 ) -> Result<Option<Row>> {
     expect_one_of(status, BUILD_STATUSES, "status")?;
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
     let (set_error, message) = match error_message {
         ErrorMessage::Keep => (false, None),
         ErrorMessage::Set(m) => (true, m),
     };
-    let row = ctx
-        .query(
-            "UPDATE {s}.admin_builds SET \
+    ctx.query(
+        "UPDATE {s}.admin_builds SET \
                status = $2, \
                started_at = CASE WHEN $2 = 'building' THEN now() ELSE started_at END, \
                completed_at = CASE WHEN $2 IN ('succeeded', 'failed', 'cancelled') \
@@ -99,30 +90,26 @@ pub async fn update_status(
                lease_expires_at = CASE WHEN $2 IN ('building', 'deploying') \
                                        THEN lease_expires_at END \
              WHERE id = $1 RETURNING *",
-        )
-        .bind(id)
-        .bind(status)
-        .bind(set_error)
-        .bind(message)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    )
+    .bind_id(id)
+    .bind(status)
+    .bind(set_error)
+    .bind(message)
+    .fetch_row(conn)
+    .await
 }
 
 /// Append to the build's log in place (`logs || $2` under the row lock, so concurrent
 /// appenders never lose a chunk). Nothing is sent back: logs can be megabytes. Whether the
 /// build exists.
 pub async fn append_logs(ctx: &Ctx, conn: &mut PgConnection, id: &str, text: &str) -> Result<bool> {
-    let Some(id) = parse_id(id) else {
-        return Ok(false);
-    };
-    let res = ctx
+    let updated = ctx
         .query("UPDATE {s}.admin_builds SET logs = COALESCE(logs, '') || $2 WHERE id = $1")
-        .bind(id)
+        .bind_id(id)
         .bind(text)
-        .execute(&mut *conn)
+        .rows_affected(conn)
         .await?;
-    Ok(res.rows_affected() > 0)
+    Ok(updated > 0)
 }
 
 /// Mark the build failed with a message, completed now. `None` when there is no such build.
@@ -155,19 +142,14 @@ pub async fn list(
     deployment_id: &str,
     limit: Option<i64>,
 ) -> Result<Vec<Row>> {
-    let Some(deployment_id) = parse_id(deployment_id) else {
-        return Ok(Vec::new());
-    };
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_builds WHERE deployment_id = $1 \
-             ORDER BY created_at DESC, id LIMIT $2",
-        )
-        .bind(deployment_id)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query(
+        "SELECT * FROM {s}.admin_builds WHERE deployment_id = $1 \
+         ORDER BY created_at DESC, id LIMIT $2",
+    )
+    .bind_id(deployment_id)
+    .bind(limit)
+    .fetch_rows(conn)
+    .await
 }
 
 /// One page of a deployment's builds, newest first, with the total, in one round trip.
@@ -177,25 +159,12 @@ pub async fn list_page(
     deployment_id: &str,
     req: PageRequest,
 ) -> Result<Page> {
-    let Some(deployment_id) = parse_id(deployment_id) else {
-        return Ok(Page::from_rows(Vec::new(), req));
-    };
-    let rows = ctx
-        .query(
-            // No CTE: the count is an index-only scan and the page an index scan with LIMIT
-            // (a materialised CTE would copy every build of the deployment, logs included).
-            "SELECT p.*, c.total \
-             FROM (SELECT count(*) AS total FROM {s}.admin_builds WHERE deployment_id = $1) c \
-             LEFT JOIN LATERAL (SELECT * FROM {s}.admin_builds WHERE deployment_id = $1 \
-                                ORDER BY created_at DESC, id LIMIT $2 OFFSET $3) p ON true \
-             ORDER BY p.created_at DESC, p.id",
-        )
-        .bind(deployment_id)
-        .bind(req.per_page)
-        .bind(req.offset())
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(Page::from_rows(decode_rows(&rows, Naming::Camel)?, req))
+    let sql = paged_sql!(
+        select "*",
+        from "{s}.admin_builds WHERE deployment_id = $1",
+        order by "created_at DESC, id"
+    );
+    page::fetch(ctx, conn, sql, deployment_id, req).await
 }
 
 /// A new queued build for a deployment, queued now (server clock).
@@ -212,24 +181,22 @@ pub async fn enqueue(
     let deployment_id = parse_id(deployment_id).ok_or_else(|| {
         StoreError::invalid(format!(
             "deploymentId `{}` is not a UUID",
-            generic::truncate(deployment_id)
+            truncate(deployment_id)
         ))
     })?;
-    let row = ctx
-        .query(
-            "INSERT INTO {s}.admin_builds \
+    ctx.query(
+        "INSERT INTO {s}.admin_builds \
                (deployment_id, trigger, triggered_by, commit_sha, commit_message, \
                 status, logs, queued_at) \
              VALUES ($1, $2, $3, $4, $5, 'queued', '', now()) RETURNING *",
-        )
-        .bind(deployment_id)
-        .bind(trigger)
-        .bind(triggered_by)
-        .bind(commit_sha)
-        .bind(commit_message)
-        .fetch_one(&mut *conn)
-        .await?;
-    decode_one(&row, Naming::Camel)
+    )
+    .bind(deployment_id)
+    .bind(trigger)
+    .bind(triggered_by)
+    .bind(commit_sha)
+    .bind(commit_message)
+    .fetch_one_row(conn)
+    .await
 }
 
 /// Lease length when a claim asks for a lease without saying how long.
@@ -270,20 +237,18 @@ impl Claim {
 /// newest row version while locking, and holds the lock until commit. (Adding it would also
 /// lead the planner to find the row by a full scan of the queue index instead of the key.)
 pub async fn dequeue(ctx: &Ctx, conn: &mut PgConnection, claim: &Claim) -> Result<Option<Row>> {
-    let row = ctx
-        .query(
-            "UPDATE {s}.admin_builds SET status = 'building', started_at = now(), \
+    ctx.query(
+        "UPDATE {s}.admin_builds SET status = 'building', started_at = now(), \
                locked_by = $1, lease_expires_at = now() + $2::float8 * interval '1 millisecond', \
                attempts = attempts + 1 \
              WHERE id = (SELECT id FROM {s}.admin_builds WHERE status = 'queued' \
                          ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
              RETURNING *",
-        )
-        .bind(claim.worker_id.as_deref())
-        .bind(claim.lease_ms)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    )
+    .bind(claim.worker_id.as_deref())
+    .bind(claim.lease_ms)
+    .fetch_row(conn)
+    .await
 }
 
 /// `dequeue` without a worker or lease (`AdminStorage.dequeueNextBuild`).
@@ -302,9 +267,8 @@ pub async fn dequeue_batch(
     if n == 0 {
         return Ok(Vec::new());
     }
-    let rows = ctx
-        .query(
-            "WITH next AS ( \
+    ctx.query(
+        "WITH next AS ( \
                SELECT id FROM {s}.admin_builds WHERE status = 'queued' \
                ORDER BY queued_at, id LIMIT $1 FOR UPDATE SKIP LOCKED \
              ), claimed AS ( \
@@ -316,13 +280,12 @@ pub async fn dequeue_batch(
                RETURNING b.* \
              ) \
              SELECT * FROM claimed ORDER BY queued_at, id",
-        )
-        .bind(n)
-        .bind(claim.worker_id.as_deref())
-        .bind(claim.lease_ms)
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    )
+    .bind(n)
+    .bind(claim.worker_id.as_deref())
+    .bind(claim.lease_ms)
+    .fetch_rows(conn)
+    .await
 }
 
 /// How `wait_for_build` waits.
@@ -405,22 +368,17 @@ pub async fn heartbeat(
     worker_id: &str,
     extend_ms: i64,
 ) -> Result<Option<Row>> {
-    let Some(id) = parse_id(id) else {
-        return Ok(None);
-    };
-    let row = ctx
-        .query(
-            "UPDATE {s}.admin_builds \
+    ctx.query(
+        "UPDATE {s}.admin_builds \
              SET lease_expires_at = now() + $3::float8 * interval '1 millisecond' \
              WHERE id = $1 AND locked_by = $2 AND status IN ('building', 'deploying') \
              RETURNING *",
-        )
-        .bind(id)
-        .bind(worker_id)
-        .bind(extend_ms)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| decode_one(&r, Naming::Camel)).transpose()
+    )
+    .bind_id(id)
+    .bind(worker_id)
+    .bind(extend_ms)
+    .fetch_row(conn)
+    .await
 }
 
 /// Builds `reclaim_stale` put back in the queue and failed.
@@ -477,22 +435,14 @@ pub async fn reclaim_stale(
 
 /// Every queued build, in the order `dequeue` would serve them.
 pub async fn list_queued(ctx: &Ctx, conn: &mut PgConnection) -> Result<Vec<Row>> {
-    let rows = ctx
-        .query(
-            "SELECT * FROM {s}.admin_builds WHERE status = 'queued' \
-             ORDER BY queued_at, id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-    decode_rows(&rows, Naming::Camel)
+    ctx.query("SELECT * FROM {s}.admin_builds WHERE status = 'queued' ORDER BY queued_at, id")
+        .fetch_rows(conn)
+        .await
 }
 
 /// 1-based place of a queued build in `dequeue` order (ties on `queued_at` broken by `id`,
 /// a NULL `queued_at` last); `-1` when the build is not queued or does not exist.
 pub async fn queue_position(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<i64> {
-    let Some(id) = parse_id(id) else {
-        return Ok(-1);
-    };
     let position: Option<i64> = ctx
         .query(
             "SELECT CASE WHEN t.status <> 'queued' THEN -1 ELSE 1 + ( \
@@ -504,7 +454,7 @@ pub async fn queue_position(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Res
          ) END \
          FROM {s}.admin_builds t WHERE t.id = $1",
         )
-        .bind(id)
+        .bind_id(id)
         .fetch_optional_scalar(&mut *conn)
         .await?;
     Ok(position.unwrap_or(-1))
@@ -522,16 +472,13 @@ pub async fn queue_length(ctx: &Ctx, conn: &mut PgConnection) -> Result<i64> {
 /// Cancel a deployment's queued builds (completed now); builds already claimed or finished
 /// are left alone. How many were cancelled.
 pub async fn cancel_queued(ctx: &Ctx, conn: &mut PgConnection, deployment_id: &str) -> Result<i64> {
-    let Some(deployment_id) = parse_id(deployment_id) else {
-        return Ok(0);
-    };
-    let res = ctx
+    let cancelled = ctx
         .query(
             "UPDATE {s}.admin_builds SET status = 'cancelled', completed_at = now() \
              WHERE deployment_id = $1 AND status = 'queued'",
         )
-        .bind(deployment_id)
-        .execute(&mut *conn)
+        .bind_id(deployment_id)
+        .rows_affected(conn)
         .await?;
-    Ok(res.rows_affected() as i64)
+    Ok(cancelled as i64)
 }

@@ -3,15 +3,16 @@
 //! JS value is encoded for the inferred type (the prepared statement is cached per
 //! connection, so later calls cost no extra round trip).
 
+use futures_util::stream::BoxStream;
 use futures_util::TryStreamExt;
-use sqlx::postgres::{PgColumn, PgConnection};
+use sqlx::postgres::{PgColumn, PgConnection, PgQueryResult, PgRow};
 use sqlx::{
     Arguments as _, AssertSqlSafe, Either, Executor as _, SqlSafeStr, SqlStr, Statement as _,
 };
 
+use super::ctx::Ctx;
 use super::error::{PgDetails, Result, StoreError};
 use super::sqltext;
-use super::store::Ctx;
 use super::value::{
     decode_rows, encode, sql_literal, type_of, JsonStrings, Naming, Param, Row, SqlType,
 };
@@ -45,7 +46,7 @@ pub async fn run(
         .unwrap_or("")
         .trim_start_matches('(')
         .to_ascii_uppercase();
-    if ctx.pgbouncer {
+    if ctx.policy.inline {
         return run_inline(ctx, conn, sql, params, command).await;
     }
     let sql_str = AssertSqlSafe(sql.to_string()).into_sql_str();
@@ -98,8 +99,16 @@ pub async fn run(
         args.add(bound)
             .map_err(|e| StoreError::invalid(format!("cannot bind ${}: {e}", i + 1)))?;
     }
-    let query = sqlx::query_with(sql_str, args).persistent(ctx.persistent);
-    let mut stream = (&mut *conn).fetch_many(query);
+    let query = sqlx::query_with(sql_str, args).persistent(ctx.policy.persistent);
+    collect((&mut *conn).fetch_many(query), command).await
+}
+
+/// Every result set of a statement's stream: the rows (names as PostgreSQL gave them) and
+/// the row count (rows returned, else rows affected).
+async fn collect(
+    mut stream: BoxStream<'_, sqlx::Result<Either<PgQueryResult, PgRow>>>,
+    command: String,
+) -> Result<RawResult> {
     let mut rows = Vec::new();
     let mut affected = 0;
     while let Some(item) = stream.try_next().await? {
@@ -172,7 +181,7 @@ async fn run_inline(
     let sql_str = || AssertSqlSafe(sql.to_string()).into_sql_str();
     if scan.multiple {
         if params.is_empty() {
-            return run_simple(conn, sql_str(), command, ctx.inline_prefix()).await;
+            return run_simple(conn, sql_str(), command, ctx.policy.prefix.as_deref()).await;
         }
         return Err(StoreError::Query {
             message: "cannot insert multiple commands into a prepared statement".into(),
@@ -190,7 +199,7 @@ async fn run_inline(
         )));
     }
     if params.is_empty() {
-        return run_simple(conn, sql_str(), command, ctx.inline_prefix()).await;
+        return run_simple(conn, sql_str(), command, ctx.policy.prefix.as_deref()).await;
     }
     let types = match ctx.raw_types(sql) {
         Some(t) => t,
@@ -218,7 +227,7 @@ async fn run_inline(
         values.push(literal);
     }
     let text = AssertSqlSafe(sqltext::inline(sql, &scan, &values)).into_sql_str();
-    run_simple(conn, text, command, ctx.inline_prefix()).await
+    run_simple(conn, text, command, ctx.policy.prefix.as_deref()).await
 }
 
 /// The server's `standard_conforming_strings` now (asked only for texts whose plain strings
@@ -286,25 +295,5 @@ async fn run_simple(
 
 /// One simple-protocol text, every result set decoded.
 async fn run_text(conn: &mut PgConnection, sql: SqlStr, command: String) -> Result<RawResult> {
-    let mut stream = (&mut *conn).fetch_many(sqlx::raw_sql(sql));
-    let mut rows = Vec::new();
-    let mut affected = 0;
-    while let Some(item) = stream.try_next().await? {
-        match item {
-            Either::Left(done) => affected += done.rows_affected(),
-            Either::Right(row) => rows.push(row),
-        }
-    }
-    drop(stream);
-    let decoded = decode_rows(&rows, Naming::AsIs)?;
-    let row_count = if decoded.is_empty() {
-        affected
-    } else {
-        decoded.len() as u64
-    };
-    Ok(RawResult {
-        rows: decoded,
-        row_count,
-        command,
-    })
+    collect((&mut *conn).fetch_many(sqlx::raw_sql(sql)), command).await
 }
