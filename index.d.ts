@@ -928,48 +928,6 @@ export declare class PostgresAdminStorage {
    * missing server → `ERR_ADMIN_PG_NOT_FOUND`.
    */
   stopRunningServer(id: string): Promise<void>
-  /**
-   * Validates the config synchronously (throws `ERR_ADMIN_PG_CONFIG` naming the field);
-   * no connection is opened until the first call.
-   */
-  constructor(config: PostgresAdminStorageConfig)
-  /**
-   * This storage with every call sent to the primary (read-your-writes for one call or a
-   * few: `await storage.primary.getUser(id)` right after a write). Same pools, same
-   * schema; closing either closes both. Without replicas it is the storage itself.
-   */
-  get primary(): PostgresAdminStorage
-  /**
-   * Where read calls went (diagnostics): reads answered by the primary and by replicas,
-   * reads a replica failed that the primary answered (`fallbacks`), and each replica's
-   * state (`usable`: serving reads now; `lagMs`: measured by its last check).
-   */
-  get replicaStats(): ReplicaStats
-  /** Always `'postgres'`. */
-  get type(): 'postgres'
-  /** The schema all tables live in. */
-  get schemaName(): string
-  /**
-   * Create or upgrade the schema: versioned migrations under an advisory lock, default
-   * indexes, system roles. Idempotent and safe from many processes at once.
-   */
-  init(): Promise<void>
-  /**
-   * Close every connection (calls still running finish first). Later calls reject with
-   * `ERR_ADMIN_PG_CLOSED`. A `pg.Pool` passed in the config is left open.
-   */
-  close(): Promise<void>
-  /** The raw SQL client (`none, one, oneOrNone, any, manyOrNone, many, query, tx`). */
-  get db(): DbClient
-  /**
-   * `storage.rawPool`: the `pg.Pool` given in the config (`{ pool }`); otherwise lib/rawpool.js
-   * makes a `pg.Pool` on the same settings on first access (this native getter gives `null`).
-   */
-  get rawPool(): PgPoolLike
-  /** Statements this storage has sent so far (diagnostics: proves round-trip counts). */
-  get statementCount(): number
-  /** Applied and pending migration versions. */
-  migrationStatus(): Promise<{ applied: number[]; pending: number[] }>
   /** The seed's `TeamsPG` domain object (`storage.teams`). */
   get teams(): TeamsPG
   /**
@@ -1033,6 +991,48 @@ export declare class PostgresAdminStorage {
   getUserByEmail(email: string): Promise<User | null>
   /** `AdminStorage.updateUser`: a missing user → `ERR_ADMIN_PG_NOT_FOUND`. */
   updateUser(id: string, updates: Partial<User>): Promise<User>
+  /**
+   * Validates the config synchronously (throws `ERR_ADMIN_PG_CONFIG` naming the field);
+   * no connection is opened until the first call.
+   */
+  constructor(config: PostgresAdminStorageConfig)
+  /**
+   * This storage with every call sent to the primary (read-your-writes for one call or a
+   * few: `await storage.primary.getUser(id)` right after a write). Same pools, same
+   * schema; closing either closes both. Without replicas it is the storage itself.
+   */
+  get primary(): PostgresAdminStorage
+  /**
+   * Where read calls went (diagnostics): reads answered by the primary and by replicas,
+   * reads a replica failed that the primary answered (`fallbacks`), and each replica's
+   * state (`usable`: serving reads now; `lagMs`: measured by its last check).
+   */
+  get replicaStats(): ReplicaStats
+  /** Always `'postgres'`. */
+  get type(): 'postgres'
+  /** The schema all tables live in. */
+  get schemaName(): string
+  /**
+   * Create or upgrade the schema: versioned migrations under an advisory lock, default
+   * indexes, system roles. Idempotent and safe from many processes at once.
+   */
+  init(): Promise<void>
+  /**
+   * Close every connection (calls still running finish first). Later calls reject with
+   * `ERR_ADMIN_PG_CLOSED`. A `pg.Pool` passed in the config is left open.
+   */
+  close(): Promise<void>
+  /** The raw SQL client (`none, one, oneOrNone, any, manyOrNone, many, query, tx`). */
+  get db(): DbClient
+  /**
+   * `storage.rawPool`: the `pg.Pool` given in the config (`{ pool }`); otherwise lib/rawpool.js
+   * makes a `pg.Pool` on the same settings on first access (this native getter gives `null`).
+   */
+  get rawPool(): PgPoolLike
+  /** Statements this storage has sent so far (diagnostics: proves round-trip counts). */
+  get statementCount(): number
+  /** Applied and pending migration versions. */
+  migrationStatus(): Promise<{ applied: number[]; pending: number[] }>
 }
 
 /** The seed's `ProjectsPG` domain object (`storage.projects`). */

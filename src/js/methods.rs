@@ -309,14 +309,14 @@ pub(crate) use methods;
 /// Every row of every method table.
 pub fn catalog() -> Vec<MethodInfo> {
     [
-        super::users::METHODS,
-        super::teams::METHODS,
-        super::projects::METHODS,
-        super::deployments::METHODS,
-        super::builds::METHODS,
-        super::servers::METHODS,
-        super::routes::METHODS,
-        super::rbac::METHODS,
+        super::domains::users::METHODS,
+        super::domains::teams::METHODS,
+        super::domains::projects::METHODS,
+        super::domains::deployments::METHODS,
+        super::domains::builds::METHODS,
+        super::domains::servers::METHODS,
+        super::domains::routes::METHODS,
+        super::domains::rbac::METHODS,
         super::admin_pg_db::METHODS,
     ]
     .concat()

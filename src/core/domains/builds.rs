@@ -16,8 +16,6 @@ use std::time::Duration;
 use sqlx::postgres::PgConnection;
 use tokio::time::Instant;
 
-use super::fields::Fields;
-use super::generic;
 use super::page::{self, paged_sql, Page, PageRequest};
 use super::validate::expect_one_of;
 use crate::core::pg::ctx::Ctx;
@@ -26,33 +24,8 @@ use crate::core::pg::queue_listener::Cancel;
 use crate::core::pg::stmt::parse_id;
 use crate::core::pg::store::Store;
 use crate::core::pg::value::Row;
-use crate::core::tables::{table_by_name, Table};
-
-fn table() -> &'static Table {
-    table_by_name("admin_builds").expect("admin_builds is a known table")
-}
 
 pub use super::validate::{BUILD_STATUSES, BUILD_TRIGGERS};
-
-/// Create a build (caller-supplied `id`, or a generated one). `status` defaults to `queued`
-/// and `queuedAt` to the server's clock (column defaults).
-pub async fn create(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::create(ctx, conn, table(), fields).await
-}
-
-pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    generic::find_by_id(ctx, conn, table(), id).await
-}
-
-/// Update; `None` when there is no such build.
-pub async fn update(
-    ctx: &Ctx,
-    conn: &mut PgConnection,
-    id: &str,
-    fields: &Fields,
-) -> Result<Option<Row>> {
-    generic::modify(ctx, conn, table(), id, fields).await
-}
 
 /// What `update_status` does to `error_message`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,12 +100,6 @@ pub async fn set_error(
         ErrorMessage::Set(Some(message.to_string())),
     )
     .await
-}
-
-/// Delete a build. A build a running server still points at cannot be deleted
-/// (`ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`, the seed's schema).
-pub async fn delete(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    generic::delete(ctx, conn, table(), id).await
 }
 
 /// A deployment's builds, newest first (`id` breaks ties), at most `limit`.

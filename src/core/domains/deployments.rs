@@ -3,28 +3,14 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::fields::{self, Fields};
-use super::generic;
+use super::crud::{self, Deployments};
+use super::fields::{self};
 use super::page::{self, paged_sql, Page, PageRequest};
 use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::Result;
 use crate::core::pg::value::Row;
-use crate::core::tables::{table_by_name, Table};
-
-fn table() -> &'static Table {
-    table_by_name("admin_deployments").expect("admin_deployments is a known table")
-}
 
 pub use super::validate::{expect_one_of, DEPLOYMENT_STATUSES, DEPLOYMENT_TYPES};
-
-/// Create a deployment (caller-supplied `id`, or a generated one).
-pub async fn create(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::create(ctx, conn, table(), fields).await
-}
-
-pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    generic::find_by_id(ctx, conn, table(), id).await
-}
 
 /// The deployment of a project for (type, branch), unique by the table's constraint.
 pub async fn get_by_branch(
@@ -77,16 +63,6 @@ pub async fn get_production(
     .await
 }
 
-/// Update; `None` when there is no such deployment.
-pub async fn update(
-    ctx: &Ctx,
-    conn: &mut PgConnection,
-    id: &str,
-    fields: &Fields,
-) -> Result<Option<Row>> {
-    generic::modify(ctx, conn, table(), id, fields).await
-}
-
 /// Set the status (one of `DEPLOYMENT_STATUSES`); `None` when there is no such deployment.
 pub async fn update_status(
     ctx: &Ctx,
@@ -95,7 +71,7 @@ pub async fn update_status(
     status: &str,
 ) -> Result<Option<Row>> {
     expect_one_of(status, DEPLOYMENT_STATUSES, "status")?;
-    update(ctx, conn, id, &fields::one("status", status)).await
+    crud::update::<Deployments>(ctx, conn, id, &fields::one("status", status)).await
 }
 
 /// Point the deployment at a build; `None` when there is no such deployment.
@@ -105,12 +81,7 @@ pub async fn set_current_build(
     id: &str,
     build_id: &str,
 ) -> Result<Option<Row>> {
-    update(ctx, conn, id, &fields::one("currentBuildId", build_id)).await
-}
-
-/// Delete (cascades to the deployment's builds, running servers and routes).
-pub async fn delete(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    generic::delete(ctx, conn, table(), id).await
+    crud::update::<Deployments>(ctx, conn, id, &fields::one("currentBuildId", build_id)).await
 }
 
 /// A project's deployments, newest first (`id` breaks ties).

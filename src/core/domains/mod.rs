@@ -3,6 +3,7 @@
 //! engine), paging through `page`, input rules through `validate`.
 
 pub mod builds;
+pub mod crud;
 pub mod deployments;
 pub mod fields;
 pub mod generic;

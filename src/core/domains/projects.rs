@@ -7,6 +7,7 @@
 
 use sqlx::postgres::PgConnection;
 
+use super::crud::{Entity, ProjectApiTokens, ProjectEnvVars, Projects};
 use super::fields::{self, Fields};
 use super::generic;
 use super::page::{self, paged_sql, Page, PageRequest};
@@ -14,19 +15,6 @@ use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::stmt::parse_id;
 use crate::core::pg::value::{Bound, Param, Row, SqlType, Value};
-use crate::core::tables::{table_by_name, Table};
-
-fn projects_table() -> &'static Table {
-    table_by_name("admin_projects").expect("admin_projects is a known table")
-}
-
-fn env_vars_table() -> &'static Table {
-    table_by_name("admin_project_env_vars").expect("admin_project_env_vars is a known table")
-}
-
-fn tokens_table() -> &'static Table {
-    table_by_name("admin_project_api_tokens").expect("admin_project_api_tokens is a known table")
-}
 
 /// The `env_vars` column of a project row aliased `$alias`: its project-wide variables as a
 /// JSON array of rows, ordered by key.
@@ -172,13 +160,13 @@ fn with_no_env_vars(row: Row) -> Row {
 pub async fn create_project(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
     let (fields, env_vars) = split_env_vars(fields)?;
     if env_vars.is_empty() {
-        return generic::create(ctx, conn, projects_table(), &fields)
+        return generic::create(ctx, conn, Projects::table(), &fields)
             .await
             .map(with_no_env_vars)
             .map_err(|e| describe_unique(e, &fields));
     }
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let project = generic::create(ctx, &mut tx, projects_table(), &fields)
+    let project = generic::create(ctx, &mut tx, Projects::table(), &fields)
         .await
         .map_err(|e| describe_unique(e, &fields))?;
     let id = project
@@ -304,10 +292,10 @@ pub async fn update_project(
         .cloned()
         .collect();
     // Unknown fields are rejected, as every update does, whatever the id.
-    if generic::columns_of(projects_table(), &fields, true)?.is_empty() || parse_id(id).is_none() {
+    if generic::columns_of(Projects::table(), &fields, true)?.is_empty() || parse_id(id).is_none() {
         return get_project(ctx, conn, id).await;
     }
-    let updated = generic::modify(ctx, conn, projects_table(), id, &fields)
+    let updated = generic::modify(ctx, conn, Projects::table(), id, &fields)
         .await
         .map_err(|e| describe_unique(e, &fields))?;
     match updated {
@@ -316,18 +304,13 @@ pub async fn update_project(
     }
 }
 
-/// Delete; env vars, API tokens and deployments go with it (FK cascade).
-pub async fn delete_project(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    generic::delete(ctx, conn, projects_table(), id).await
-}
-
 // ---------- environment variables ----------
 
 /// Set an env var: one atomic upsert on (project, deployment type, key), NULL deployment type
 /// included. An existing row keeps its `id` and `createdAt`; `isSecret` left out keeps the
 /// stored flag (true for a new row). Returns the row.
 pub async fn set_env_var(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    let table = env_vars_table();
+    let table = ProjectEnvVars::table();
     super::validate::require(table, fields)?;
     // Validates every field name and encodes values by column type; id/createdAt/updatedAt
     // are the database's to keep.
@@ -410,10 +393,6 @@ pub async fn list_env_vars(
     .await
 }
 
-pub async fn delete_env_var(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    generic::delete(ctx, conn, env_vars_table(), id).await
-}
-
 /// Delete a project-wide env var by key; whether one was deleted.
 pub async fn delete_env_var_by_key(
     ctx: &Ctx,
@@ -437,13 +416,9 @@ pub async fn delete_env_var_by_key(
 
 /// Store an API token (its hash and prefix; `scopes` a JSON array).
 pub async fn create_api_token(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::create(ctx, conn, tokens_table(), fields)
+    generic::create(ctx, conn, ProjectApiTokens::table(), fields)
         .await
         .map_err(|e| describe_unique(e, fields))
-}
-
-pub async fn get_api_token(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    generic::find_by_id(ctx, conn, tokens_table(), id).await
 }
 
 pub async fn get_api_token_by_hash(
@@ -480,10 +455,6 @@ pub async fn touch_api_token(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Re
         .rows_affected(conn)
         .await?;
     Ok(touched > 0)
-}
-
-pub async fn delete_api_token(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    generic::delete(ctx, conn, tokens_table(), id).await
 }
 
 /// The project-wide env vars (no deployment type), as `AdminStorage.getProjectEnvVars` lists them.

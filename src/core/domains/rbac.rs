@@ -8,21 +8,13 @@
 use sqlx::postgres::PgConnection;
 use sqlx::Row as _;
 
+use super::crud::{Entity, RoleAssignments, Roles};
 use super::fields::{self, Fields};
 use super::generic;
 use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::stmt::parse_id;
 use crate::core::pg::value::{Param, Row, Value};
-use crate::core::tables::{table_by_name, Table};
-
-fn roles_table() -> &'static Table {
-    table_by_name("admin_roles").expect("admin_roles is a known table")
-}
-
-fn assignments_table() -> &'static Table {
-    table_by_name("admin_role_assignments").expect("admin_role_assignments is a known table")
-}
 
 // ---------- the permission rule ----------
 
@@ -191,13 +183,9 @@ fn system_role_error(what: &str) -> StoreError {
 }
 
 pub async fn create_role(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::create(ctx, conn, roles_table(), fields)
+    generic::create(ctx, conn, Roles::table(), fields)
         .await
         .map_err(|e| describe_unique(e, fields))
-}
-
-pub async fn get_role(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    generic::find_by_id(ctx, conn, roles_table(), id).await
 }
 
 /// The role named `name` in a team, or among the global roles when `team_id` is `None`.
@@ -223,7 +211,7 @@ pub async fn update_role(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    let table = roles_table();
+    let table = Roles::table();
     let cols = generic::columns_of(table, fields, true)?;
     let Some(uuid) = parse_id(id) else {
         return Ok(None);
@@ -372,7 +360,7 @@ ON CONFLICT ON CONSTRAINT admin_roles_team_name_key DO NOTHING"#,
 /// Assign a role to a user, globally or for one resource. The same assignment twice (NULL
 /// resource included) is a unique violation.
 pub async fn assign_role(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::create(ctx, conn, assignments_table(), fields)
+    generic::create(ctx, conn, RoleAssignments::table(), fields)
         .await
         .map_err(|e| describe_unique(e, fields))
 }

@@ -5,17 +5,13 @@ use std::sync::Arc;
 
 use sqlx::postgres::PgConnection;
 
+use super::crud::{Entity, Routes};
 use super::fields::{self, Fields};
 use super::generic;
 use super::validate::expect_one_of;
 use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::value::{Param, Row, Value};
-use crate::core::tables::{table_by_name, Table};
-
-fn table() -> &'static Table {
-    table_by_name("admin_routes").expect("admin_routes is a known table")
-}
 
 pub use super::validate::ROUTE_STATUSES;
 
@@ -102,12 +98,12 @@ pub async fn create(ctx: &Ctx, conn: &mut PgConnection, config: &Fields) -> Resu
             Some(_) => {}
         }
     }
-    let row = generic::create(ctx, conn, table(), &tls_to_column(config)).await?;
+    let row = generic::create(ctx, conn, Routes::table(), &tls_to_column(config)).await?;
     Ok(route_info(&row))
 }
 
 pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    info(generic::find_by_id(ctx, conn, table(), id).await)
+    info(generic::find_by_id(ctx, conn, Routes::table(), id).await)
 }
 
 /// The deployment's route; the newest when there are several.
@@ -138,7 +134,7 @@ pub async fn update(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    info(generic::modify(ctx, conn, table(), id, &tls_to_column(fields)).await)
+    info(generic::modify(ctx, conn, Routes::table(), id, &tls_to_column(fields)).await)
 }
 
 pub async fn update_status(
@@ -184,10 +180,6 @@ pub async fn set_provider_route_id(
         &fields::one("providerRouteId", provider_route_id),
     )
     .await
-}
-
-pub async fn delete(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    generic::delete(ctx, conn, table(), id).await
 }
 
 /// A project's routes, newest first (`id` breaks ties).

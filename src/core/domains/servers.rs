@@ -4,17 +4,10 @@
 
 use sqlx::postgres::PgConnection;
 
-use super::fields::Fields;
-use super::generic;
 use super::validate::expect_one_of;
 use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::{Result, StoreError};
 use crate::core::pg::value::Row;
-use crate::core::tables::{table_by_name, Table};
-
-fn table() -> &'static Table {
-    table_by_name("admin_running_servers").expect("admin_running_servers is a known table")
-}
 
 pub use super::validate::HEALTH_STATUSES;
 
@@ -35,16 +28,6 @@ pub fn duration_arg(value: f64, name: &str) -> Result<f64> {
     }
 }
 
-/// Register a server (caller-supplied `id`, or a generated one); `healthStatus` defaults to
-/// `starting` and `startedAt` to the server clock.
-pub async fn register(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::create(ctx, conn, table(), fields).await
-}
-
-pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    generic::find_by_id(ctx, conn, table(), id).await
-}
-
 /// The deployment's live (not stopped) server; the newest when there are several.
 pub async fn get_live_for_deployment(
     ctx: &Ctx,
@@ -59,16 +42,6 @@ pub async fn get_live_for_deployment(
     .bind_id(deployment_id)
     .fetch_row(conn)
     .await
-}
-
-/// Update; `None` when there is no such server.
-pub async fn update(
-    ctx: &Ctx,
-    conn: &mut PgConnection,
-    id: &str,
-    fields: &Fields,
-) -> Result<Option<Row>> {
-    generic::modify(ctx, conn, table(), id, fields).await
 }
 
 /// A metric of `update_health`: left alone, or set (`None` = SQL NULL).

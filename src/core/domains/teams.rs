@@ -7,6 +7,7 @@ use std::sync::Arc;
 use sqlx::postgres::PgConnection;
 use sqlx::Row as _;
 
+use super::crud::{Entity, TeamInstallations, TeamInvites, TeamMembers, Teams};
 use super::fields::{self, Fields};
 use super::generic;
 use super::page::{self, paged_sql, Page, PageRequest};
@@ -14,23 +15,6 @@ use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::stmt::parse_id;
 use crate::core::pg::value::{Param, Row};
-use crate::core::tables::{table_by_name, Table};
-
-fn teams_table() -> &'static Table {
-    table_by_name("admin_teams").expect("admin_teams is a known table")
-}
-
-fn members_table() -> &'static Table {
-    table_by_name("admin_team_members").expect("admin_team_members is a known table")
-}
-
-fn invites_table() -> &'static Table {
-    table_by_name("admin_team_invites").expect("admin_team_invites is a known table")
-}
-
-fn installations_table() -> &'static Table {
-    table_by_name("admin_team_installations").expect("admin_team_installations is a known table")
-}
 
 /// Give the unique violations of this domain a sentence naming what collided.
 fn describe_unique(err: StoreError, fields: &Fields) -> StoreError {
@@ -60,7 +44,7 @@ macro_rules! teams_of_user {
 
 /// Create a team (caller-supplied `id`, or a generated one).
 pub async fn create_team(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
-    generic::create(ctx, conn, teams_table(), fields)
+    generic::create(ctx, conn, Teams::table(), fields)
         .await
         .map_err(|e| describe_unique(e, fields))
 }
@@ -95,10 +79,6 @@ pub async fn create_team_with_owner(
     Ok(team)
 }
 
-pub async fn get_team(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    generic::find_by_id(ctx, conn, teams_table(), id).await
-}
-
 pub async fn get_team_by_slug(
     ctx: &Ctx,
     conn: &mut PgConnection,
@@ -117,14 +97,9 @@ pub async fn update_team(
     id: &str,
     fields: &Fields,
 ) -> Result<Option<Row>> {
-    generic::modify(ctx, conn, teams_table(), id, fields)
+    generic::modify(ctx, conn, Teams::table(), id, fields)
         .await
         .map_err(|e| describe_unique(e, fields))
-}
-
-/// Delete; members, invites, installations, projects (and theirs) go with it (FK cascade).
-pub async fn delete_team(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    generic::delete(ctx, conn, teams_table(), id).await
 }
 
 /// The teams a user belongs to, by name (`id` breaks ties).
@@ -204,7 +179,7 @@ fn member_fields(fields: &Fields) -> Fields {
 /// Add a member. Duplicate → unique violation; missing team or user → foreign key violation.
 pub async fn add_member(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
     let fields = member_fields(fields);
-    generic::create(ctx, conn, members_table(), &fields)
+    generic::create(ctx, conn, TeamMembers::table(), &fields)
         .await
         .map(member_one)
         .map_err(|e| describe_unique(e, &fields))
@@ -313,13 +288,9 @@ pub async fn create_invite(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) 
         fields.retain(|(k, _)| k != "token");
         fields.push(("token".into(), Param::Text(generate_token())));
     }
-    generic::create(ctx, conn, invites_table(), &fields)
+    generic::create(ctx, conn, TeamInvites::table(), &fields)
         .await
         .map_err(|e| describe_unique(e, &fields))
-}
-
-pub async fn get_invite(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    generic::find_by_id(ctx, conn, invites_table(), id).await
 }
 
 pub async fn get_invite_by_token(
@@ -418,10 +389,6 @@ pub async fn accept_invite(ctx: &Ctx, conn: &mut PgConnection, token: &str) -> R
     Ok(Some(row))
 }
 
-pub async fn delete_invite(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    generic::delete(ctx, conn, invites_table(), id).await
-}
-
 // ---------- installations ----------
 
 /// Register a provider installation; the same (team, provider, installation id) twice is a
@@ -431,7 +398,7 @@ pub async fn create_installation(
     conn: &mut PgConnection,
     fields: &Fields,
 ) -> Result<Row> {
-    generic::create(ctx, conn, installations_table(), fields)
+    generic::create(ctx, conn, TeamInstallations::table(), fields)
         .await
         .map_err(|e| describe_unique(e, fields))
 }
@@ -467,10 +434,6 @@ pub async fn list_installations(
     .bind_id(team_id)
     .fetch_rows(conn)
     .await
-}
-
-pub async fn delete_installation(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    generic::delete(ctx, conn, installations_table(), id).await
 }
 
 #[cfg(test)]

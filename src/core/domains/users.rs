@@ -3,16 +3,12 @@
 
 use sqlx::postgres::PgConnection;
 
+use super::crud::{Entity, Users};
 use super::fields::{self, Fields};
 use super::generic;
 use crate::core::pg::ctx::Ctx;
 use crate::core::pg::error::{truncate, Result, StoreError};
 use crate::core::pg::value::{Param, Row};
-use crate::core::tables::{table_by_name, Table};
-
-fn table() -> &'static Table {
-    table_by_name("admin_users").expect("admin_users is a known table")
-}
 
 /// `something@something.tld`: one `@`, no spaces, a dot inside the domain.
 pub fn is_valid_email(email: &str) -> bool {
@@ -59,13 +55,9 @@ fn duplicate_message(err: StoreError, email: Option<&str>, fields: &Fields) -> S
 /// Create a user (caller-supplied `id`, or a generated one).
 pub async fn create(ctx: &Ctx, conn: &mut PgConnection, fields: &Fields) -> Result<Row> {
     let email = check_email(fields, true)?;
-    generic::create(ctx, conn, table(), fields)
+    generic::create(ctx, conn, Users::table(), fields)
         .await
         .map_err(|e| duplicate_message(e, email.as_deref(), fields))
-}
-
-pub async fn get_by_id(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<Option<Row>> {
-    generic::find_by_id(ctx, conn, table(), id).await
 }
 
 /// Case-insensitive; an exact-case match wins over other casings.
@@ -98,13 +90,9 @@ pub async fn update(
     fields: &Fields,
 ) -> Result<Option<Row>> {
     let email = check_email(fields, false)?;
-    generic::modify(ctx, conn, table(), id, fields)
+    generic::modify(ctx, conn, Users::table(), id, fields)
         .await
         .map_err(|e| duplicate_message(e, email.as_deref(), fields))
-}
-
-pub async fn delete(ctx: &Ctx, conn: &mut PgConnection, id: &str) -> Result<bool> {
-    generic::delete(ctx, conn, table(), id).await
 }
 
 /// Newest first, `id` as tie-break.

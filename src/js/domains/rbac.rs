@@ -4,11 +4,12 @@
 use napi::bindgen_prelude::ToNapiValue;
 use napi::Env;
 
-use super::convert::JsOut;
-use super::error::{out_bool, out_opt_row, out_row, out_rows};
-use super::methods::{methods, out_void};
-use super::storage::PostgresAdminStorage;
+use crate::core::domains::crud::{self, Roles};
 use crate::core::domains::rbac;
+use crate::js::convert::JsOut;
+use crate::js::error::{out_bool, out_opt_row, out_row, out_rows};
+use crate::js::methods::{methods, out_void};
+use crate::js::storage::PostgresAdminStorage;
 
 fn out_strings(env: &Env, v: Vec<String>) -> napi::Result<JsOut> {
     // SAFETY: called on the JS thread with this call's live env, as every output adapter is.
@@ -23,7 +24,7 @@ methods! {
     /// null) → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
     insert roles create_role(data: fields) "data: NewRole" -> out_row "Promise<Role>" = rbac::create_role;
     /// The role with this id, or `null`.
-    select roles get_role_by_id(id: text) "id: string" -> out_opt_row "Promise<Role | null>" = rbac::get_role;
+    select roles get_role_by_id(id: text) "id: string" -> out_opt_row "Promise<Role | null>" = crud::get::<Roles>;
     /// The role with this name in the team, or among global roles when `teamId` is `null`.
     select roles get_role_by_name(teamId: opt_text, name: text) "teamId: string | null, name: string" -> out_opt_row "Promise<Role | null>" = rbac::get_role_by_name;
     /// Update; `null` when there is no such role. A system role cannot be renamed, moved to

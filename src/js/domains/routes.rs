@@ -4,12 +4,13 @@
 
 use napi::{Env, JsValue};
 
-use super::convert::{self, JsOut};
-use super::error::{out_bool, out_opt_row, out_row};
-use super::methods::methods;
-use super::storage::PostgresAdminStorage;
+use crate::core::domains::crud::{self, Routes};
 use crate::core::domains::routes;
 use crate::core::pg::value::Row;
+use crate::js::convert::{self, JsOut};
+use crate::js::error::{out_bool, out_opt_row, out_row};
+use crate::js::methods::methods;
+use crate::js::storage::PostgresAdminStorage;
 
 /// `RouteInfo[]`. Unlike other lists, rows differ in shape (`lastHealthCheck` only once
 /// checked), so each object gets its own keys.
@@ -45,7 +46,7 @@ methods! {
     /// Store the edge provider's id for the route; `null` when there is no such route.
     update routes set_provider_route_id(id: text, providerRouteId: text) "id: string, providerRouteId: string" -> out_opt_row "Promise<RouteInfo | null>" = routes::set_provider_route_id;
     /// Whether a route was deleted.
-    delete routes delete_route(id: text) "id: string" -> out_bool "Promise<boolean>" = routes::delete;
+    delete routes delete_route(id: text) "id: string" -> out_bool "Promise<boolean>" = crud::delete::<Routes>;
     /// The project's routes, newest first.
     select routes list_routes(projectId: text) "projectId: string" -> out_route_infos "Promise<RouteInfo[]>" = routes::list;
     /// Every active route, by subdomain.

@@ -6,16 +6,19 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
 
-use super::abort::{self, AbortHook, Signal};
-use super::args;
-use super::convert::{self, JsOut};
-use super::error::{js_error, out_bool, out_number, out_opt_row, out_page, out_row, out_rows, run};
-use super::methods::{methods, out_void};
-use super::storage::PostgresAdminStorage;
 use crate::core::domains::builds::{self, Reclaimed, Wait};
+use crate::core::domains::crud::{self, Builds};
 use crate::core::pg::error::StoreError;
 use crate::core::pg::store::Target;
 use crate::core::pg::value::Row;
+use crate::js::abort::{self, AbortHook, Signal};
+use crate::js::args;
+use crate::js::convert::{self, JsOut};
+use crate::js::error::{
+    js_error, out_bool, out_number, out_opt_row, out_page, out_row, out_rows, run,
+};
+use crate::js::methods::{methods, out_void};
+use crate::js::storage::PostgresAdminStorage;
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
 
@@ -33,11 +36,11 @@ methods! {
 
     /// Create a build; `id` is generated when not given, `status` defaults to `queued` and
     /// `queuedAt` to now (server clock).
-    insert builds create_build(data: fields) "data: NewBuild" -> out_row "Promise<Build>" = builds::create, flat create_build;
+    insert builds create_build(data: fields) "data: NewBuild" -> out_row "Promise<Build>" = crud::create::<Builds>, flat create_build;
     /// The build with this id, or `null`.
-    select builds get_build_by_id(id: text) "id: string" -> out_opt_row "Promise<Build | null>" = builds::get_by_id, flat get_build;
+    select builds get_build_by_id(id: text) "id: string" -> out_opt_row "Promise<Build | null>" = crud::get::<Builds>, flat get_build;
     /// Update; `null` when there is no such build. `id`/`createdAt` are ignored.
-    update builds update_build(id: text, data: fields) "id: string, data: Partial<Build>" -> out_opt_row "Promise<Build | null>" = builds::update;
+    update builds update_build(id: text, data: fields) "id: string, data: Partial<Build>" -> out_opt_row "Promise<Build | null>" = crud::update::<Builds>;
     /// Set the status: `building` sets `startedAt`, `succeeded`/`failed`/`cancelled` set
     /// `completedAt` (server clock). `errorMessage`, when given, is stored too. `null` when
     /// there is no such build.
@@ -50,7 +53,7 @@ methods! {
     update builds set_build_error(id: text, errorMessage: text) "id: string, errorMessage: string" -> out_opt_row "Promise<Build | null>" = builds::set_error;
     /// Whether a build was deleted. A build a running server points at cannot be deleted
     /// (`ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`).
-    delete builds delete_build(id: text) "id: string" -> out_bool "Promise<boolean>" = builds::delete;
+    delete builds delete_build(id: text) "id: string" -> out_bool "Promise<boolean>" = crud::delete::<Builds>;
     /// The deployment's builds, newest first (`id` breaks ties); `limit` is a non-negative
     /// integer.
     select builds list_builds(deploymentId: text, options: limit) "deploymentId: string, options?: { limit?: number }" -> out_rows "Promise<Build[]>" = builds::list;
@@ -86,7 +89,7 @@ methods! {
         /// `AdminStorage.listBuildsForDeployment`: one page, newest first, in one round trip.
         select builds list_builds_for_deployment(deploymentId: text, pagination: page) "deploymentId: string, pagination?: PaginationParams" -> out_page "Promise<PaginatedResult<Build>>" = builds::list_page;
         /// `AdminStorage.updateBuild`: a missing build → `ERR_ADMIN_PG_NOT_FOUND`.
-        update builds update_build(id: text, updates: fields) "id: string, updates: Partial<Build>" -> out_row "Promise<Build>" = builds::update [missing "Build", id];
+        update builds update_build(id: text, updates: fields) "id: string, updates: Partial<Build>" -> out_row "Promise<Build>" = crud::update::<Builds> [missing "Build", id];
         /// `AdminStorage.updateBuildStatus`: sets `startedAt` on `building`, `completedAt` on
         /// `succeeded`/`failed`/`cancelled`, and `errorMessage` when given; a missing build →
         /// `ERR_ADMIN_PG_NOT_FOUND`.

@@ -2,10 +2,11 @@
 //! API token methods.
 #![allow(non_snake_case)] // argument names are the JS ones: they name the argument in errors
 
-use super::error::{out_bool, out_opt_row, out_page, out_row, out_rows};
-use super::methods::{methods, out_void};
-use super::storage::PostgresAdminStorage;
+use crate::core::domains::crud::{self, ProjectApiTokens, ProjectEnvVars, Projects};
 use crate::core::domains::projects;
+use crate::js::error::{out_bool, out_opt_row, out_page, out_row, out_rows};
+use crate::js::methods::{methods, out_void};
+use crate::js::storage::PostgresAdminStorage;
 
 methods! {
     /// The seed's `ProjectsPG` domain object (`storage.projects`).
@@ -23,7 +24,7 @@ methods! {
     /// `updatedAt` in the data are ignored.
     update projects update_project(id: text, data: fields) "id: string, data: Partial<Project>" -> out_opt_row "Promise<Project | null>" = projects::update_project;
     /// Whether a project was deleted; its env vars, tokens and deployments go with it.
-    delete projects delete_project(id: text) "id: string" -> out_bool "Promise<boolean>" = projects::delete_project;
+    delete projects delete_project(id: text) "id: string" -> out_bool "Promise<boolean>" = crud::delete::<Projects>;
     /// The team's projects by name (`id` breaks ties), `envVars` loaded in the same statement.
     select projects list_projects(teamId: text) "teamId: string" -> out_rows "Promise<Project[]>" = projects::list_projects;
     /// Set an env var in one atomic upsert on (projectId, deploymentType, key) — a NULL
@@ -37,7 +38,7 @@ methods! {
     /// project-wide ones for `null`, else that deployment type's.
     select project_env_vars list_env_vars(projectId: text, deploymentType: env_scope) "projectId: string, deploymentType?: DeploymentType | string | null" -> out_rows "Promise<ProjectEnvVar[]>" = projects::list_env_vars;
     /// Whether an env var was deleted.
-    delete project_env_vars delete_env_var(id: text) "id: string" -> out_bool "Promise<boolean>" = projects::delete_env_var;
+    delete project_env_vars delete_env_var(id: text) "id: string" -> out_bool "Promise<boolean>" = crud::delete::<ProjectEnvVars>;
     /// Store an API token (hash and prefix; `scopes` a JSON array). Duplicate hash →
     /// `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
     insert project_api_tokens create_api_token(data: fields) "data: NewProjectApiToken" -> out_row "Promise<ProjectApiToken>" = projects::create_api_token, flat create_project_api_token;
@@ -48,7 +49,7 @@ methods! {
     /// Stamp `lastUsedAt` with the server clock (a missing token is ignored).
     update project_api_tokens update_api_token_last_used(id: text) "id: string" -> out_void "Promise<void>" = projects::touch_api_token, flat update_project_api_token_last_used;
     /// Whether a token was deleted.
-    delete project_api_tokens delete_api_token(id: text) "id: string" -> out_bool "Promise<boolean>" = projects::delete_api_token;
+    delete project_api_tokens delete_api_token(id: text) "id: string" -> out_bool "Promise<boolean>" = crud::delete::<ProjectApiTokens>;
     }
 
     flat {
@@ -60,7 +61,7 @@ methods! {
         update projects update_project(id: text, updates: fields) "id: string, updates: Partial<Project>" -> out_row "Promise<Project>" = projects::update_project [missing "Project", id];
         /// `AdminStorage.deleteProject`: cascades to env vars, tokens and deployments; a missing
         /// project → `ERR_ADMIN_PG_NOT_FOUND`.
-        delete projects delete_project(id: text) "id: string" -> out_void "Promise<void>" = projects::delete_project [missing "Project", id];
+        delete projects delete_project(id: text) "id: string" -> out_void "Promise<void>" = crud::delete::<Projects> [missing "Project", id];
         /// `AdminStorage.getProjectEnvVars`: the project-wide env vars, ordered by key.
         select project_env_vars get_project_env_vars(projectId: text) "projectId: string" -> out_rows "Promise<ProjectEnvVar[]>" = projects::list_project_env_vars;
         /// `AdminStorage.setProjectEnvVar`: one atomic upsert of a project-wide variable (`id`
@@ -70,8 +71,8 @@ methods! {
         /// `ERR_ADMIN_PG_NOT_FOUND`.
         delete project_env_vars delete_project_env_var(projectId: text, key: text) "projectId: string, key: string" -> out_void "Promise<void>" = projects::delete_env_var_by_key [missing "Environment variable", format!("{key} of project {projectId}")];
         /// `AdminStorage.getProjectApiToken`: the token or `null`.
-        select project_api_tokens get_project_api_token(id: text) "id: string" -> out_opt_row "Promise<ProjectApiToken | null>" = projects::get_api_token;
+        select project_api_tokens get_project_api_token(id: text) "id: string" -> out_opt_row "Promise<ProjectApiToken | null>" = crud::get::<ProjectApiTokens>;
         /// `AdminStorage.deleteProjectApiToken`: a missing token → `ERR_ADMIN_PG_NOT_FOUND`.
-        delete project_api_tokens delete_project_api_token(id: text) "id: string" -> out_void "Promise<void>" = projects::delete_api_token [missing "API token", id];
+        delete project_api_tokens delete_project_api_token(id: text) "id: string" -> out_void "Promise<void>" = crud::delete::<ProjectApiTokens> [missing "API token", id];
     }
 }

@@ -2,10 +2,11 @@
 //! running-server methods.
 #![allow(non_snake_case)] // argument names are the JS ones: they name the argument in errors
 
-use super::error::{out_number, out_opt_row, out_row, out_rows};
-use super::methods::{methods, out_void};
-use super::storage::PostgresAdminStorage;
+use crate::core::domains::crud::{self, RunningServers};
 use crate::core::domains::servers;
+use crate::js::error::{out_number, out_opt_row, out_row, out_rows};
+use crate::js::methods::{methods, out_void};
+use crate::js::storage::PostgresAdminStorage;
 
 methods! {
     /// The seed's `RunningServersPG` domain object (`storage.servers`).
@@ -13,13 +14,13 @@ methods! {
 
     /// Register a server; `id` is generated when not given, `healthStatus` defaults to
     /// `starting` and `startedAt` to now.
-    insert running_servers register_server(data: fields) "data: NewRunningServer" -> out_row "Promise<RunningServer>" = servers::register, flat create_running_server;
+    insert running_servers register_server(data: fields) "data: NewRunningServer" -> out_row "Promise<RunningServer>" = crud::create::<RunningServers>, flat create_running_server;
     /// The server with this id, or `null`.
-    select running_servers get_server_by_id(id: text) "id: string" -> out_opt_row "Promise<RunningServer | null>" = servers::get_by_id, flat get_running_server;
+    select running_servers get_server_by_id(id: text) "id: string" -> out_opt_row "Promise<RunningServer | null>" = crud::get::<RunningServers>, flat get_running_server;
     /// The deployment's live (not stopped) server, the newest if several; or `null`.
     select running_servers get_server_by_deployment(deploymentId: text) "deploymentId: string" -> out_opt_row "Promise<RunningServer | null>" = servers::get_live_for_deployment, flat get_running_server_for_deployment;
     /// Update; `null` when there is no such server. `id` is ignored.
-    update running_servers update_server(id: text, data: fields) "id: string, data: Partial<RunningServer>" -> out_opt_row "Promise<RunningServer | null>" = servers::update;
+    update running_servers update_server(id: text, data: fields) "id: string, data: Partial<RunningServer>" -> out_opt_row "Promise<RunningServer | null>" = crud::update::<RunningServers>;
     /// Record a health check: the status, `lastHealthCheck` = now, and the metrics given.
     /// `null` when there is no such server.
     update running_servers update_health_status(id: text, status: text, metrics: metrics) "id: string, status: HealthStatus, metrics?: ServerMetrics" -> out_opt_row "Promise<RunningServer | null>" = servers::update_health;
@@ -42,7 +43,7 @@ methods! {
         /// `AdminStorage.listRunningServers`: every live (not stopped) server, newest first.
         select running_servers list_running_servers() "" -> out_rows "Promise<RunningServer[]>" = servers::list_all_live;
         /// `AdminStorage.updateRunningServer`: a missing server → `ERR_ADMIN_PG_NOT_FOUND`.
-        update running_servers update_running_server(id: text, updates: fields) "id: string, updates: Partial<RunningServer>" -> out_row "Promise<RunningServer>" = servers::update [missing "Running server", id];
+        update running_servers update_running_server(id: text, updates: fields) "id: string, updates: Partial<RunningServer>" -> out_row "Promise<RunningServer>" = crud::update::<RunningServers> [missing "Running server", id];
         /// `AdminStorage.stopRunningServer`: `healthStatus: 'stopping'`, `stoppedAt` = now; a
         /// missing server → `ERR_ADMIN_PG_NOT_FOUND`.
         update running_servers stop_running_server(id: text) "id: string" -> out_void "Promise<void>" = servers::stop [missing "Running server", id];
