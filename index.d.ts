@@ -918,6 +918,8 @@ export declare class PostgresAdminStorage {
    * missing server → `ERR_ADMIN_PG_NOT_FOUND`.
    */
   stopRunningServer(id: string): Promise<void>
+  /** The primary pool's figures (diagnostics; `storage.stats()` includes them). */
+  get poolStats(): PoolStats
   /**
    * Validates the config synchronously (throws `ERR_ADMIN_PG_CONFIG` naming the field);
    * no connection is opened until the first call.
@@ -944,6 +946,12 @@ export declare class PostgresAdminStorage {
    * indexes, system roles. Idempotent and safe from many processes at once.
    */
   init(): Promise<void>
+  /**
+   * `init()`, resolving what this call applied: one `{ version, name, durationMs }` per
+   * migration, in order (`[]` when the schema was up to date). `npx admin-pg-native
+   * migrate` prints it.
+   */
+  migrate(): Promise<AppliedMigration[]>
   /**
    * Close every connection (calls still running finish first). Later calls reject with
    * `ERR_ADMIN_PG_CLOSED`. A `pg.Pool` passed in the config is left open.
@@ -1312,6 +1320,20 @@ export declare const DEFAULT_INDEXES: DefaultIndexesConst
  * `ErrorCode.ERR_ADMIN_PG_NOT_FOUND` work.
  */
 export declare const ErrorCode: ErrorCodeConst
+
+/** The primary pool right now. */
+export interface PoolStats {
+  /** The most connections the pool opens (`max`). */
+  max: number
+  /** Connections open, idle or in use. */
+  open: number
+  /** Open connections waiting in the pool for a call. */
+  idle: number
+  /** Connections leased by a call (or a transaction) right now. */
+  inUse: number
+  /** Calls waiting for a connection because all `max` are in use. */
+  waiting: number
+}
 
 /** Column definitions per table, as in the seed's Phase 4. */
 export declare const TABLE_SCHEMAS: TableSchemasConst

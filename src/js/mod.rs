@@ -64,6 +64,7 @@ pub mod projects;
 pub mod rbac;
 pub mod routes;
 pub mod servers;
+pub mod stats;
 pub mod storage;
 pub mod teams;
 pub mod users;

@@ -413,6 +413,33 @@ impl PostgresAdminStorage {
         )
     }
 
+    /// `init()`, resolving what this call applied: one `{ version, name, durationMs }` per
+    /// migration, in order (`[]` when the schema was up to date). `npx admin-pg-native
+    /// migrate` prints it.
+    #[napi(ts_return_type = "Promise<AppliedMigration[]>")]
+    pub fn migrate<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        let store = self.store.clone();
+        run(
+            env,
+            Ok(async move {
+                store.replicas.check_all();
+                migrate::init(&store).await
+            }),
+            |env, report| {
+                let list = convert::rows(env, Vec::new())?.0;
+                for (i, (m, took)) in report.applied.into_iter().enumerate() {
+                    let o = convert::new_object(env)?;
+                    convert::set(env, o, "version", convert::number(env, m.version as f64)?.0)?;
+                    convert::set(env, o, "name", convert::string(env, m.name)?.0)?;
+                    let ms = took.as_secs_f64() * 1000.0;
+                    convert::set(env, o, "durationMs", convert::number(env, ms)?.0)?;
+                    unsafe { napi::sys::napi_set_element(env.raw(), list, i as u32, o) };
+                }
+                Ok(JsOut(list))
+            },
+        )
+    }
+
     /// Close every connection (calls still running finish first). Later calls reject with
     /// `ERR_ADMIN_PG_CLOSED`. A `pg.Pool` passed in the config is left open.
     #[napi(ts_return_type = "Promise<void>")]
