@@ -152,6 +152,35 @@ export interface StorageStats {
     leasesExpired: number
   } | null
 }
+/**
+ * The context every call publishes on the `diagnostics_channel` tracing channel
+ * `admin-pg-native:query` (start, end, asyncStart, asyncEnd, error). Never a value: no
+ * arguments, no rows; `statement` only when a subscriber opted in (`admin-pg-native/otel`'s
+ * `statementText`).
+ */
+export interface AdminPgQueryContext {
+  /** `PostgresAdminStorage`, `UsersPG`, `DbClient`, `AdminPgDB`, … */
+  className: string
+  method: string
+  /** The table the call works on (`null`: none or several, e.g. raw SQL). */
+  table: string | null
+  /** `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `UPSERT`, …; for raw SQL its first keyword. */
+  operation: string
+  serverAddress: string | null
+  serverPort: number | null
+  database: string | null
+  schema: string | null
+  /** Where it runs: `replica` is a read routed to the read replicas (the primary answers when none is usable). */
+  target: 'primary' | 'replica' | 'transaction' | null
+  /** Raw SQL text of `DbClient`/`AdminPgDB.query` calls, only when opted in. */
+  statement?: string
+  /** Set before asyncStart: rows returned or affected, when the result says. */
+  rows?: number
+  /** Set on error: the PostgreSQL SQLSTATE, when the server gave one. */
+  sqlstate?: string
+  /** Set on error: the rejection (an `AdminPgError`). */
+  error?: unknown
+}
 /** Methods added by the package's JS layer (lib/). */
 export interface PostgresAdminStorage {
   /** Pool, per-method, replica and build queue figures (one statement, for the queue). */
