@@ -55,6 +55,11 @@ const VERBS = {
   initialize: 'UPSERT',
   tx: 'TRANSACTION', transaction: 'TRANSACTION',
 };
+/** Methods the name rules get wrong. */
+const SPECIAL = {
+  // Promise.all over the caller's calls (each traced on its own): no statement of its own.
+  'DbClient.batch': { table: null, operation: 'BATCH', route: 'read' },
+};
 
 /** Raw SQL methods: the operation is the first keyword of argument 0. */
 const RAW_SQL = {
@@ -89,15 +94,20 @@ function deriveTable(className, name) {
   return best;
 }
 
-/** `{ table, operation, route }` of a method without a catalog entry. */
+/**
+ * `{ table, operation, route }` of a method without a catalog entry (`operation` null when the
+ * name says nothing: raw SQL methods, whose statement's first keyword names it per call).
+ */
 function derive(className, name) {
+  const special = SPECIAL[`${className}.${name}`];
+  if (special) return { ...special };
   if (className === 'PostgresAdminStorage' && LIFECYCLE[name]) {
     const [table, operation] = LIFECYCLE[name];
     return { table, operation, route: operation === 'SELECT' ? 'read' : 'write' };
   }
   const word = firstWord(name);
   // `setEnvVar`, `setProjectEnvVar`: one atomic upsert.
-  const operation = word === 'set' && name.endsWith('EnvVar') ? 'UPSERT' : (VERBS[word] ?? 'CALL');
+  const operation = word === 'set' && name.endsWith('EnvVar') ? 'UPSERT' : (VERBS[word] ?? null);
   const table = className === 'DbClient' || className === 'AdminPgDB' ? null : deriveTable(className, name);
   return { table, operation, route: operation === 'SELECT' ? 'read' : 'write' };
 }

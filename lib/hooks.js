@@ -39,6 +39,8 @@ const hooks = {
   catalog: null,
   /** > 0 while a subscriber opted in to the raw SQL text of `DbClient`/`AdminPgDB.query` calls. */
   statementText: 0,
+  /** `storage.replicaUsable` (native; set by lib/observe.js). */
+  replicaUsable: () => false,
 
   /** The metadata of `className.name`, once per method at wrap time. */
   describe(className, name) {
@@ -60,19 +62,21 @@ const hooks = {
   },
 };
 
-/** Where the call runs: `'transaction'`, `'replica'` (a read routed to the read replicas), or `'primary'`. */
+/** Where the call runs: `'transaction'`, `'replica'` (a read with a usable replica), or `'primary'`. */
 function targetOf(meta, link) {
   if (link === undefined) return null;
   if (link.target === 'transaction') return 'transaction';
   if (link.target === 'primary' || meta.route !== 'read' || !link.info.replicas) return 'primary';
-  return 'replica';
+  // A read goes to a replica when one is usable (a replica that then fails hands it back).
+  return hooks.replicaUsable(link.info.storage) ? 'replica' : 'primary';
 }
 
 /**
  * What subscribers receive. Set before `start`: the call's identity and where it goes. Set
  * before `asyncStart`/`asyncEnd`: `rows` (returned or affected, when the result says), or on
- * failure `error` and `sqlstate`. Never a value: no arguments, no result rows; `statement`
- * (raw SQL text, as the caller wrote it) only when a subscriber opted in.
+ * failure `error` (a value-free copy: see `failed`) and `sqlstate`. Never a value: no
+ * arguments, no result rows; `statement` (raw SQL text, as the caller wrote it) only when a
+ * subscriber opted in.
  */
 function context(meta, link, args) {
   const info = link === undefined ? undefined : link.info;
@@ -109,10 +113,33 @@ function rowsOf(value, operation) {
   return undefined;
 }
 
+/**
+ * A value-free copy of a rejection for the context: an error's message and `detail` may quote
+ * values (`User with email … already exists`, `Key (email)=(…)`), so subscribers get an Error
+ * with its name and codes only (`message` is the code); the caller still gets the original.
+ */
 function failed(ctx, err) {
-  ctx.error = err;
-  const code = err !== null && typeof err === 'object' ? err.pgCode : undefined;
-  ctx.sqlstate = typeof code === 'string' ? code : undefined;
+  let name = 'Error';
+  let code;
+  let sqlstate;
+  let constraint;
+  try {
+    if (err !== null && typeof err === 'object') {
+      if (typeof err.name === 'string') name = err.name;
+      if (typeof err.code === 'string') code = err.code;
+      if (typeof err.pgCode === 'string') sqlstate = err.pgCode;
+      if (typeof err.constraint === 'string') constraint = err.constraint;
+    }
+  } catch {
+    // A hostile thrown value (a Proxy whose traps throw): nothing more to tell.
+  }
+  const safe = new Error(code ?? name);
+  safe.name = name;
+  if (code !== undefined) safe.code = code;
+  if (sqlstate !== undefined) safe.pgCode = sqlstate;
+  if (constraint !== undefined) safe.constraint = constraint;
+  ctx.error = safe;
+  ctx.sqlstate = sqlstate;
 }
 
 /** `tracingChannel.tracePromise`'s events, with `rows`/`sqlstate` filled in first. */

@@ -75,7 +75,7 @@ function newInfo(cfg, schema, options) {
   } catch {
     // A config whose getters throw on a second read: traced without its server.
   }
-  return { ...server, schema, replicas, slowMs: options.slowMs, logger: options.logger, calls: new Map(), primary: null };
+  return { ...server, schema, replicas, slowMs: options.slowMs, logger: options.logger, calls: new Map(), primary: null, storage: null };
 }
 
 function linkTo(info, target) {
@@ -86,6 +86,8 @@ function installObservability(binding) {
   hooks.catalog = buildCatalog(binding);
   const classes = Object.entries(binding).filter(([, v]) => typeof v === 'function' && v.prototype);
   installStats(binding, (storage) => links.get(storage)?.info);
+  const replicaUsable = Object.getOwnPropertyDescriptor(binding.PostgresAdminStorage.prototype, 'replicaUsable').get;
+  hooks.replicaUsable = (storage) => replicaUsable.call(storage);
 
   const pending = new WeakMap(); // constructor arguments → their parsed options
   onConstruct(binding, 'PostgresAdminStorage', {
@@ -94,6 +96,7 @@ function installObservability(binding) {
     },
     after(storage, args) {
       const info = newInfo(args[0], storage.schemaName, pending.get(args));
+      info.storage = storage;
       links.set(storage, linkTo(info, 'pool'));
     },
   });

@@ -20,7 +20,6 @@ function loadApi() {
 
 const api = loadApi();
 const NAME = 'admin-pg-native';
-const SPAN = Symbol('admin-pg-native.otel.span');
 
 /**
  * Spans for every admin-pg-native call. Construct it once (it enables itself, like
@@ -62,17 +61,20 @@ class AdminPgNativeInstrumentation {
   enable() {
     if (this._handlers !== null) return;
     const tracer = () => this._tracer ?? (this._tracer = api.trace.getTracer(NAME, version));
+    // Where this instrumentation keeps its span on a call's context (several may listen).
+    const SPAN = Symbol('admin-pg-native.otel.span');
     const finish = (ctx) => {
       const span = ctx[SPAN];
       if (span === undefined) return;
       ctx[SPAN] = undefined;
       if (ctx.rows !== undefined) span.setAttribute('db.response.returned_rows', ctx.rows);
       if (ctx.error !== undefined) {
-        const code = ctx.error !== null && typeof ctx.error === 'object' && typeof ctx.error.code === 'string' ? ctx.error.code : ctx.error?.name ?? '_OTHER';
-        span.setAttribute('error.type', code);
+        // The context's error is value-free (its message is its code), so it may be recorded.
+        const type = ctx.error.code ?? ctx.error.name;
+        span.setAttribute('error.type', type);
         if (ctx.sqlstate !== undefined) span.setAttribute('db.response.status_code', ctx.sqlstate);
-        // The code only: an error message may quote a value (`… email x already exists`).
-        span.setStatus({ code: api.SpanStatusCode.ERROR, message: ctx.sqlstate === undefined ? code : `${code} (SQLSTATE ${ctx.sqlstate})` });
+        span.recordException(ctx.error);
+        span.setStatus({ code: api.SpanStatusCode.ERROR, message: ctx.sqlstate === undefined ? type : `${type} (SQLSTATE ${ctx.sqlstate})` });
       }
       span.end();
     };
@@ -80,9 +82,9 @@ class AdminPgNativeInstrumentation {
       start: (ctx) => {
         const attributes = {
           'db.system.name': 'postgresql',
-          'db.operation.name': ctx.operation,
           'admin_pg_native.method': `${ctx.className}.${ctx.method}`,
         };
+        if (ctx.operation !== null) attributes['db.operation.name'] = ctx.operation;
         if (ctx.table !== null) attributes['db.collection.name'] = ctx.table;
         const namespace = ctx.database !== null && ctx.schema !== null ? `${ctx.database}.${ctx.schema}` : (ctx.schema ?? ctx.database);
         if (namespace !== null) attributes['db.namespace'] = namespace;
@@ -91,7 +93,8 @@ class AdminPgNativeInstrumentation {
         if (ctx.target !== null) attributes['admin_pg_native.target'] = ctx.target;
         if (ctx.statement !== undefined) attributes['db.query.text'] = ctx.statement;
         // `{db.operation.name} {target}`: the table, else the namespace.
-        const name = `${ctx.operation} ${ctx.table ?? namespace ?? 'postgresql'}`;
+        const target = ctx.table ?? namespace ?? 'postgresql';
+        const name = ctx.operation === null ? target : `${ctx.operation} ${target}`;
         ctx[SPAN] = tracer().startSpan(name, { kind: api.SpanKind.CLIENT, attributes }, api.context.active());
       },
       // A synchronous throw publishes error and end, no asyncEnd.

@@ -106,10 +106,12 @@ function collectStorageMetrics(storage, { registry = defaultRegistry(), labels =
     gauge('admin_pg_native_build_queue_leases_expired', 'Builds still building whose lease has expired', (s) => queue(s, (q) => [sample(q.leasesExpired, {})])),
   ];
   for (const m of metrics) registry.registerMetric(m);
+  // Registered names (an OpenMetrics registry renames counters in place, dropping `_total`).
+  const names = metrics.map((m) => m.name);
   return {
     metrics,
     unregister() {
-      for (const m of metrics) registry.removeSingleMetric(m.name);
+      for (const name of names) registry.removeSingleMetric(name);
     },
   };
 }

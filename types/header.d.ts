@@ -164,8 +164,8 @@ export interface AdminPgQueryContext {
   method: string
   /** The table the call works on (`null`: none or several, e.g. raw SQL). */
   table: string | null
-  /** `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `UPSERT`, …; for raw SQL its first keyword. */
-  operation: string
+  /** `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `UPSERT`, …; for raw SQL its first keyword (`null`: none found). */
+  operation: string | null
   serverAddress: string | null
   serverPort: number | null
   database: string | null
@@ -178,8 +178,12 @@ export interface AdminPgQueryContext {
   rows?: number
   /** Set on error: the PostgreSQL SQLSTATE, when the server gave one. */
   sqlstate?: string
-  /** Set on error: the rejection (an `AdminPgError`). */
-  error?: unknown
+  /**
+   * Set on error: a value-free copy of the rejection (same `name`, `code`, `pgCode`,
+   * `constraint`; `message` is the code, since a message may quote a value). The caller gets
+   * the original.
+   */
+  error?: Error & { code?: string; pgCode?: string; constraint?: string }
 }
 /** Methods added by the package's JS layer (lib/). */
 export interface PostgresAdminStorage {

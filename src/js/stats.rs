@@ -34,4 +34,11 @@ impl PostgresAdminStorage {
             waiting: pool.waiting() as u32,
         }
     }
+
+    /// Whether a read call now would be routed to a read replica (one is usable); the
+    /// tracing channel's `target` asks it for read calls on a storage with replicas.
+    #[napi(getter)]
+    pub fn replica_usable(&self) -> bool {
+        !self.primary_only && self.store.replicas.any_usable()
+    }
 }

@@ -289,7 +289,7 @@ pub struct PostgresAdminStorage {
     pub(crate) store: Arc<Store>,
     pool_ref: Option<UnknownRef<false>>,
     /// `storage.primary`: every call, reads included, goes to the primary.
-    primary_only: bool,
+    pub(crate) primary_only: bool,
 }
 
 #[napi]
