@@ -164,8 +164,8 @@ export interface AdminPgQueryContext {
   method: string
   /** The table the call works on (`null`: none or several, e.g. raw SQL). */
   table: string | null
-  /** `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `UPSERT`, …; for raw SQL its first keyword. */
-  operation: string
+  /** `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `UPSERT`, …; for raw SQL its first keyword (`null`: none found). */
+  operation: string | null
   serverAddress: string | null
   serverPort: number | null
   database: string | null
