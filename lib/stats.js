@@ -2,8 +2,8 @@
 //
 // The histogram is fixed-size: 141 buckets whose upper bounds are the R20 preferred numbers
 // (1, 1.12, 1.25, … 8, 9 per decade) from 10 µs to 100 s, plus one for slower calls. Recording
-// a call is O(1) (a logarithm and at most a step or two); quantiles interpolate inside a
-// bucket (error under 6 %). The bounds include 1-2.5-5 of every decade, so the Prometheus
+// a call is O(1) (a binary search over the 141 bounds: 8 steps); quantiles interpolate inside
+// a bucket (error under 6 %). The bounds include 1-2.5-5 of every decade, so the Prometheus
 // buckets (lib/prometheus.js) are exact sums of these.
 'use strict';
 
@@ -17,18 +17,18 @@ const BOUNDS = Float64Array.from(
   ),
 );
 const LAST = BOUNDS.length - 1;
-const LOG_FIRST = Math.log10(BOUNDS[0]);
 
 /** The bucket of a duration in ms (BOUNDS.length: slower than the last bound). */
 function bucketOf(ms) {
-  if (!(ms > BOUNDS[0])) return 0;
-  if (ms > BOUNDS[LAST]) return LAST + 1;
-  // Preferred numbers stay within 2 % of 10^(k/20): the guess is off by at most one.
-  let i = Math.ceil(20 * (Math.log10(ms) - LOG_FIRST));
-  if (i > LAST) i = LAST;
-  while (i > 0 && BOUNDS[i - 1] >= ms) i--;
-  while (BOUNDS[i] < ms) i++;
-  return i;
+  // The first bound >= ms: 8 steps of a binary search (cheaper than a logarithm here).
+  let lo = 0;
+  let hi = LAST + 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (BOUNDS[mid] < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** One method's figures on one storage. */
