@@ -5,11 +5,15 @@
 //   - no subscriber (what every call pays now: the hasSubscribers check and the per-method
 //     histogram of storage.stats());
 //   - a no-op `admin-pg-native:query` tracingChannel subscriber (a context per call, 4 events);
-//   - OpenTelemetry's AsyncLocalStorage context manager alone (what an app using OpenTelemetry
-//     pays already: async hooks on every promise), the instrumentation off;
+//   - OpenTelemetry's AsyncLocalStorage context manager alone, in use (what an app using
+//     OpenTelemetry pays already: on Node 20, async hooks on every promise), the
+//     instrumentation off;
+//   - the instrumentation on @opentelemetry/api alone (no SDK registered: spans are not
+//     recorded), which is this package's own share of the cost;
 //   - the OpenTelemetry instrumentation (AsyncLocalStorage context manager, as the NodeSDK
-//     sets up) into an in-memory exporter, through a BatchSpanProcessor (what production uses)
-//     and through a SimpleSpanProcessor (one export per span).
+//     sets up; the calls inside one active span) into an in-memory exporter, through a
+//     BatchSpanProcessor (what production uses) and through a SimpleSpanProcessor (one export
+//     per span).
 import diagnostics from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import { timed } from './workloads.mjs';
@@ -58,9 +62,15 @@ function variants(storage) {
       exporter.reset();
     };
     return {
+      // The calls run inside one active span, as an application's request handler would make
+      // them (their spans are its children).
+      around: (run) => {
+        const parent = provider.getTracer('bench').startSpan('request');
+        return api.context.with(api.trace.setSpan(api.context.active(), parent), run).finally(() => parent.end());
+      },
       on() {
         exported = 0;
-        api.context.setGlobalContextManager(contextManager.enable());
+        useContext();
         instrumentation.enable();
         timer = setInterval(harvest, 100);
       },
@@ -75,11 +85,27 @@ function variants(storage) {
     };
   };
   // What an application with OpenTelemetry already pays before this instrumentation: the
-  // AsyncLocalStorage context manager (async hooks on every promise).
-  const contextOnly = {
-    on: () => api.context.setGlobalContextManager(contextManager.enable()),
-    off: () => api.context.disable(),
+  // AsyncLocalStorage context manager, in use (Node 20's AsyncLocalStorage turns its async hooks
+  // on at its first `run`, which an app's HTTP spans or the span processor's export do).
+  const useContext = () => {
+    api.context.setGlobalContextManager(contextManager.enable());
+    api.context.with(api.context.active(), () => {});
   };
+  const contextOnly = { on: useContext, off: () => api.context.disable() };
+  // The instrumentation with the API alone (no SDK: non-recording spans): its own share.
+  const apiOnly = (() => {
+    const instrumentation = new AdminPgNativeInstrumentation({ enabled: false });
+    return {
+      on() {
+        useContext();
+        instrumentation.enable();
+      },
+      off() {
+        instrumentation.disable();
+        api.context.disable();
+      },
+    };
+  })();
   const batch = otel((e) => new BatchSpanProcessor(e, { maxQueueSize: 1 << 20, maxExportBatchSize: 512, scheduledDelayMillis: 100 }));
   const simple = otel((e) => new SimpleSpanProcessor(e));
   const flat = (id) => storage.getUser(id);
@@ -88,8 +114,9 @@ function variants(storage) {
     { name: 'no subscriber (per-method figures only)', call: flat },
     { name: 'no-op tracingChannel subscriber', call: flat, on: () => channel.subscribe(noop), off: () => channel.unsubscribe(noop) },
     { name: 'OpenTelemetry context manager alone (instrumentation off)', call: flat, on: contextOnly.on, off: contextOnly.off },
-    { name: 'OpenTelemetry, BatchSpanProcessor → in-memory exporter', call: flat, on: batch.on, off: batch.off, spans: true },
-    { name: 'OpenTelemetry, SimpleSpanProcessor → in-memory exporter', call: flat, on: simple.on, off: simple.off, spans: true },
+    { name: 'instrumentation on the API alone (no SDK: spans not recorded)', call: flat, ...apiOnly },
+    { name: 'OpenTelemetry, BatchSpanProcessor → in-memory exporter', call: flat, ...batch, spans: true },
+    { name: 'OpenTelemetry, SimpleSpanProcessor → in-memory exporter', call: flat, ...simple, spans: true },
   ];
 }
 
@@ -117,12 +144,13 @@ export async function traceOverhead(ctx) {
       await v.on?.();
       globalThis.gc?.();
       const c0 = process.cpuUsage();
-      const res = await timed((i) => v.call(pick(i)), n, IN_FLIGHT);
+      const run = () => timed((i) => v.call(pick(i)), n, IN_FLIGHT);
+      const res = await (v.around ? v.around(run) : run());
       const used = process.cpuUsage(c0);
       cpu[k].push((used.user + used.system) / n);
       const made = await v.off?.();
       if (v.spans) {
-        if (made !== n) throw new Error(`${v.name}: ${made} spans for ${n} calls`);
+        if (made !== n + 1) throw new Error(`${v.name}: ${made} spans for ${n} calls and their parent`);
         spans[k] += made;
       }
       rates[k].push((res.ops * 1000) / res.elapsedMs);
@@ -151,7 +179,7 @@ export async function traceOverhead(ctx) {
  * against an application that already runs OpenTelemetry's context manager.
  */
 export function traceGoals(rows) {
-  const [base, none, , ctxOnly, batch] = rows;
+  const [base, none, , ctxOnly, , batch] = rows;
   const noise = (base.max - base.min) / base.throughput;
   return {
     noise,
