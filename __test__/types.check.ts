@@ -9,6 +9,9 @@ import pg from 'pg';
 import {
   __napiBindingTarget,
   type AdminPgError,
+  type AdminPgLogger,
+  type AdminPgQueryContext,
+  type AppliedMigration,
   type AdminPgErrorCode,
   AdminPgDB,
   type Build,
@@ -31,6 +34,7 @@ import {
   type PaginatedResult,
   type PaginationParams,
   type PoolInstanceConfig,
+  type PoolStats,
   type PgPoolLike,
   type PostgresAdminBaseConfig,
   PostgresAdminStorage,
@@ -41,6 +45,7 @@ import {
   type ReclaimResult,
   type RouteStatus,
   type SslOptions,
+  type StorageStats,
   TABLE_SCHEMAS,
   type TableName,
   TABLES,
@@ -51,6 +56,8 @@ import {
   UsersPG,
   type WaitForBuildOptions,
 } from '../index.js';
+import { AdminPgNativeInstrumentation } from '../otel.js';
+import { BUCKETS_MS, collectStorageMetrics } from '../prometheus.js';
 
 /** Compile-time equality of two types. */
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -310,6 +317,35 @@ export async function replicasSection(): Promise<void> {
   new PostgresAdminStorage({ connectionString: 'postgres://p/db', readReplicas: [{ port: 5432 }] });
   // @ts-expect-error readYourWrites is a boolean
   new PostgresAdminStorage({ connectionString: 'postgres://p/db', readYourWrites: 'yes' });
+}
+
+// ---------------------------------------------------------------------------------------
+// Observability (issue #12): stats(), poolStats, migrate(), options, the subpath exports
+// ---------------------------------------------------------------------------------------
+export async function observabilitySection(): Promise<void> {
+  const logger: AdminPgLogger = console;
+  const storage = new PostgresAdminStorage({ connectionString: 'postgres://p/db', slowQueryMillis: 200, logger });
+  const st: StorageStats = await storage.stats();
+  const pool: PoolStats = storage.poolStats;
+  const waiting: number = st.pool.waiting + pool.inUse;
+  const p99: number | undefined = st.calls['PostgresAdminStorage.getUser']?.p99;
+  const oldest: number | null | undefined = st.queue?.oldestQueuedMs;
+  const applied: AppliedMigration[] = await storage.migrate();
+  const took: number = applied[0].durationMs;
+  const usable: boolean = storage.replicaUsable;
+  const onEnd = (ctx: AdminPgQueryContext) => [ctx.method, ctx.table, ctx.operation, ctx.rows, ctx.sqlstate, ctx.target, ctx.error?.code];
+  void [waiting, p99, oldest, took, usable, onEnd];
+  const otel = new AdminPgNativeInstrumentation({ statementText: false, enabled: true });
+  otel.disable();
+  const name: 'admin-pg-native' = otel.instrumentationName;
+  const collector = collectStorageMetrics(storage, { registry: { registerMetric() {}, removeSingleMetric() {} }, labels: { storage: 'main' } });
+  collector.unregister();
+  const first: number = BUCKETS_MS[0];
+  void [name, first];
+  // @ts-expect-error slowQueryMillis is a number of milliseconds
+  new PostgresAdminStorage({ connectionString: 'postgres://p/db', slowQueryMillis: '200' });
+  // @ts-expect-error a logger needs warn
+  new PostgresAdminStorage({ connectionString: 'postgres://p/db', logger: { info() {} } });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --only a,c] [-- --durable] [-- --allow-debug]`
+// `npm run bench [-- --quick] [-- --only a,c] [-- --durable] [-- --allow-debug] [-- --trace]`
+//
+// `--trace` runs only the observability overhead variants (bench/trace.mjs: getUser at 64 in
+// flight before #12, with no subscriber, a no-op tracingChannel subscriber and OpenTelemetry)
+// and, unless `--quick`, rewrites BENCHMARKS.md's "Observability overhead" block.
 //
 // Starts (or uses, via DATABASE_URL) a PostgreSQL, loads the data in a schema of its own,
 // runs every workload of workloads.mjs against every comparator (ours, pg-adapter,
@@ -26,6 +30,7 @@ if (typeof globalThis.gc !== 'function') {
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const allowDebug = argv.includes('--allow-debug');
+const trace = argv.includes('--trace');
 const onlyArg = argv.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : argv[argv.indexOf(onlyArg) + 1]).split(',') : null;
 const log = (msg) => console.error(`[bench] ${msg}`);
@@ -146,14 +151,31 @@ try {
   ctx.data = await loadData(ctx);
   log(`data loaded (${size.users} users, 100 projects × 5 env vars, 1,000 deployments, 1,000 builds, 1,000 members)`);
 
+  if (trace) {
+    const t = await import('./trace.mjs');
+    log('observability overhead: getUser, 64 in flight');
+    const traceRows = await t.traceOverhead(ctx);
+    const section = t.traceMarkdown(traceRows, {
+      date: new Date().toISOString(), profile: addonInfo.profile, loadStart, loadEnd: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    });
+    console.log(section);
+    fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(here, 'results', `trace${quick ? '-quick' : ''}.json`), JSON.stringify({ goals: t.traceGoals(traceRows), rows: traceRows }, null, 2));
+    if (!quick) {
+      t.writeTraceSection(fs, path.join(root, 'BENCHMARKS.md'), section);
+      log('wrote the Observability overhead block of BENCHMARKS.md');
+    }
+  }
   const rows = [];
-  for (const w of WORKLOADS) {
+  for (const w of trace ? [] : WORKLOADS) {
     if (only && !only.includes(w.id)) continue;
     log(`(${w.id}) ${w.title}`);
     rows.push(...(await w.run(ctx)));
   }
-  report.evaluate(rows);
-  console.log(report.consoleTable(rows));
+  if (!trace) {
+    report.evaluate(rows);
+    console.log(report.consoleTable(rows));
+  }
 
   const server = (await raw.query('SHOW server_version')).rows[0].server_version;
   const pkg = (name) => JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
@@ -176,8 +198,8 @@ try {
     },
   };
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(here, 'results', `${meta.mode}.json`), JSON.stringify({ meta, rows }, null, 2));
-  if (!quick && !only) {
+  if (!trace) fs.writeFileSync(path.join(here, 'results', `${meta.mode}.json`), JSON.stringify({ meta, rows }, null, 2));
+  if (!quick && !only && !trace) {
     report.writeBenchmarksMd(path.join(root, 'BENCHMARKS.md'), report.markdown(rows, meta));
     fs.writeFileSync(path.join(here, 'ratio-chart.svg'), report.svgChart(rows, `admin-pg-native vs comparators (${meta.date.slice(0, 10)})`));
     log('wrote BENCHMARKS.md and bench/ratio-chart.svg');

@@ -5,7 +5,7 @@
 const path = require('node:path');
 
 const USAGE = `usage: admin-pg-native <migrate|status> [--schema <name>] [--url <postgres url>]
-  migrate   apply pending migrations (what init() does), print applied versions
+  migrate   apply pending migrations (what init() does), print each applied one with its time
   status    print applied and pending versions; exit 3 when some are pending
 The URL defaults to $DATABASE_URL, the schema to mastra_admin.`;
 
@@ -42,10 +42,15 @@ async function main() {
     storage = new PostgresAdminStorage({ connectionString: args.url, ...(args.schema ? { schemaName: args.schema } : {}) });
     const before = await storage.migrationStatus();
     if (args.command === 'migrate') {
-      await storage.init();
+      const started = performance.now();
+      // One transaction: the migrations are printed once it has committed, each with its time.
+      const applied = await storage.migrate();
+      for (const m of applied) {
+        console.log(`applied ${String(m.version).padStart(4, '0')}_${m.name} in ${m.durationMs.toFixed(1)} ms`);
+      }
       const after = await storage.migrationStatus();
-      const applied = after.applied.filter((v) => !before.applied.includes(v));
-      console.log(`schema ${storage.schemaName}: applied ${applied.length ? applied.join(', ') : 'nothing (up to date)'}; now at ${after.applied.join(', ')}`);
+      const took = (performance.now() - started).toFixed(0);
+      console.log(`schema ${storage.schemaName}: applied ${applied.length ? applied.map((m) => m.version).join(', ') : 'nothing (up to date)'}; now at ${after.applied.join(', ')} (${took} ms)`);
       return 0;
     }
     console.log(`schema ${storage.schemaName}`);

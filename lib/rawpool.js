@@ -4,6 +4,8 @@
 // peer dependency: without it, the getter throws a coded error saying to install it.
 'use strict';
 
+const { onConstruct } = require('./construct.js');
+
 const options = new WeakMap(); // storage → pg.Pool options derived from its constructor config
 const pools = new WeakMap(); // storage → the pg.Pool made for it
 
@@ -33,16 +35,13 @@ function loadPg() {
 }
 
 function installRawPool(binding) {
-  const Native = binding.PostgresAdminStorage;
-  const proto = Native.prototype;
+  const proto = binding.PostgresAdminStorage.prototype;
   const nativeGetter = Object.getOwnPropertyDescriptor(proto, 'rawPool').get;
   // Remember each storage's connection config (the native side keeps it out of reach of JS).
-  binding.PostgresAdminStorage = new Proxy(Native, {
-    construct(target, args, newTarget) {
-      const storage = Reflect.construct(target, args, newTarget === binding.PostgresAdminStorage ? target : newTarget);
+  onConstruct(binding, 'PostgresAdminStorage', {
+    after(storage, args) {
       const cfg = args[0];
       if (cfg !== null && typeof cfg === 'object') options.set(storage, pgOptions(cfg));
-      return storage;
     },
   });
   Object.defineProperty(proto, 'rawPool', {

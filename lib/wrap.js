@@ -3,7 +3,8 @@
 //   - a rejected call's error carries the caller's stack (V8's async stack frames: the
 //     error is re-stamped inside an async function that awaited the native Promise, so
 //     `error.stack` names the caller's `await` sites; nothing is captured on success), and
-//   - instrumentation (see lib/instrument.js) sees every call through one place.
+//   - instrumentation (lib/hooks.js: tracing channel, per-method figures, slow-call log)
+//     sees every call through one place.
 // Accessors (getters such as `storage.users`, `storage.db`) and synchronous methods pass
 // through untouched.
 'use strict';
@@ -29,14 +30,14 @@ async function settle(promise) {
 }
 
 /**
- * The wrapper of one native method. `hooks.call(className, name, fn, self, args)` may take
- * the call over (tracing, metrics); without hooks a call costs one extra async frame.
+ * The wrapper of one native method: `hooks.call(meta, fn, self, args)` runs it (and settles a
+ * Promise through `settle`); `meta` (table, operation, …) is looked up once, here.
  */
 function wrapMethod(className, name, fn, hooks) {
+  const meta = hooks.describe(className, name);
   const wrapped = {
     [name](...args) {
-      const result = hooks.active ? hooks.call(className, name, fn, this, args) : fn.apply(this, args);
-      return result instanceof Promise ? settle(result) : result;
+      return hooks.call(meta, fn, this, args);
     },
   }[name];
   Object.defineProperty(wrapped, WRAPPED, { value: fn });
@@ -60,4 +61,4 @@ function wrapBinding(binding, hooks) {
   return classes;
 }
 
-module.exports = { wrapBinding, restack, WRAPPED };
+module.exports = { wrapBinding, restack, settle, WRAPPED };

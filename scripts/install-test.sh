@@ -2,7 +2,8 @@
 # Installs the package as a user would: `npm pack` of the main package and of the
 # linux-x64-gnu platform package, a fresh app in a temp dir, `npm install` of both tarballs
 # with lifecycle scripts ON and a PATH without cargo/rustc, then in that app: ESM named
-# imports, CJS require, `tsc --noEmit` (skipLibCheck false, no @types/pg) and
+# imports, the `admin-pg-native/prometheus` and `/otel` subpaths, CJS require, `tsc --noEmit`
+# (skipLibCheck false, no @types/pg) and
 # `npx admin-pg-native status`, each asserting results against $DATABASE_URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ cp "$NODE_FILE" npm/linux-x64-gnu/
 # of the published files and do the same here (and drop `prepare`, as the release does).
 STAGE="$WORK/stage"
 mkdir -p "$STAGE"
-cp -r package.json README.md index.js binding.js index.d.ts lib bin "$STAGE/"
+cp -r package.json README.md index.js binding.js index.d.ts otel.js otel.d.ts prometheus.js prometheus.d.ts lib bin "$STAGE/"
 node -e '
   const fs = require("fs"); const f = process.argv[1]; const p = JSON.parse(fs.readFileSync(f, "utf8"));
   const dirs = fs.readdirSync("npm");
@@ -64,6 +65,24 @@ if (ErrorCode.NOT_FOUND !== 'ERR_ADMIN_PG_NOT_FOUND') throw new Error('ESM: Erro
 await s.close();
 console.log('esm ok');
 JS
+cat > subpaths.mjs <<'JS'
+// The subpath exports: admin-pg-native/prometheus needs nothing more (a registry is given);
+// admin-pg-native/otel needs the optional peer @opentelemetry/api, not installed here.
+import { PostgresAdminStorage } from 'admin-pg-native';
+import { collectStorageMetrics } from 'admin-pg-native/prometheus';
+import { createRequire } from 'node:module';
+const metrics = [];
+const s = new PostgresAdminStorage({ connectionString: process.env.DATABASE_URL, schemaName: 'install_test_esm' });
+await s.getUser('00000000-0000-0000-0000-000000000000');
+collectStorageMetrics(s, { registry: { registerMetric: (m) => metrics.push(m), removeSingleMetric() {} } });
+const calls = (await Promise.all(metrics.map((m) => m.get()))).find((m) => m.name === 'admin_pg_native_call_duration_seconds');
+if (!calls.values.some((v) => v.labels.method === 'getUser')) throw new Error('prometheus: no getUser histogram');
+let otelErr = null;
+try { createRequire(import.meta.url)('admin-pg-native/otel'); } catch (e) { otelErr = e; }
+if (!otelErr || otelErr.code !== 'ERR_ADMIN_PG_CONFIG' || !/@opentelemetry\/api/.test(otelErr.message)) throw new Error('otel without @opentelemetry/api');
+await s.close();
+console.log('subpaths ok');
+JS
 cat > cjs.cjs <<'JS'
 const { PostgresAdminStorage, ErrorCode } = require('admin-pg-native');
 (async () => {
@@ -81,7 +100,15 @@ const { PostgresAdminStorage, ErrorCode } = require('admin-pg-native');
 })().catch((e) => { console.error(e); process.exit(1); });
 JS
 cat > app.ts <<'TS'
-import { PostgresAdminStorage, type User } from 'admin-pg-native';
+import { PostgresAdminStorage, type User, type StorageStats } from 'admin-pg-native';
+import type { AdminPgNativeInstrumentation } from 'admin-pg-native/otel';
+import { collectStorageMetrics } from 'admin-pg-native/prometheus';
+async function observe(storage: PostgresAdminStorage, otel: AdminPgNativeInstrumentation): Promise<StorageStats> {
+  otel.disable();
+  collectStorageMetrics(storage, { registry: { registerMetric() {}, removeSingleMetric() {} } });
+  return storage.stats();
+}
+void observe;
 async function main(): Promise<User | null> {
   const storage = new PostgresAdminStorage({ connectionString: process.env.DATABASE_URL ?? '' });
   await storage.init();
@@ -103,6 +130,9 @@ OUT="$(PATH="$NOCARGO_PATH" node esm.mjs)"
 END=$(date +%s%N)
 [[ "$OUT" == "esm ok" ]] || { echo "ESM failed: $OUT" >&2; exit 1; }
 echo "npm install of the tarballs → first query done: $(( (END - START) / 1000000 )) ms"
+OUT="$(PATH="$NOCARGO_PATH" node subpaths.mjs)"
+[[ "$OUT" == "subpaths ok" ]] || { echo "subpath exports failed: $OUT" >&2; exit 1; }
+echo "$OUT"
 OUT="$(PATH="$NOCARGO_PATH" node cjs.cjs)"
 [[ "$OUT" == cjs\ ok* ]] || { echo "CJS failed: $OUT" >&2; exit 1; }
 echo "$OUT"

@@ -102,6 +102,93 @@ export interface PostgresAdminBaseConfig {
   readYourWrites?: boolean
   /** Skip a replica further behind the primary than this (default 10000). */
   maxReplicaLagMs?: number
+  /**
+   * Log every call slower than this many milliseconds, once, at `warn` on `logger`: its
+   * method, duration, table and operation, never its values. Unset: no slow-call log.
+   */
+  slowQueryMillis?: number
+  /** Where slow calls are logged (pino, console, …; default `console`). */
+  logger?: AdminPgLogger
+}
+/** Any logger with pino's or console's level methods; called as `warn(fields, message)`. */
+export interface AdminPgLogger {
+  warn(...args: any[]): unknown
+  info?(...args: any[]): unknown
+  debug?(...args: any[]): unknown
+}
+/** One migration `storage.migrate()` applied. */
+export interface AppliedMigration {
+  version: number
+  name: string
+  /** Time its SQL took, in ms. */
+  durationMs: number
+}
+/** One method's figures in `storage.stats().calls` (times in ms, from a fixed-size histogram). */
+export interface CallStats {
+  count: number
+  /** Calls that rejected. */
+  errors: number
+  p50: number
+  p90: number
+  p99: number
+  /** Sum of all durations. */
+  totalMs: number
+}
+/** `storage.stats()`. */
+export interface StorageStats {
+  /** The primary pool right now (`storage.poolStats`). */
+  pool: PoolStats
+  /** Per method called so far on this storage and everything it handed out (`storage.users`, `storage.db`, …), keyed `Class.method`. */
+  calls: Record<string, CallStats>
+  /** Where reads went (`storage.replicaStats`). */
+  replicas: ReplicaStats
+  /** The build queue, read by one statement now; `null` when it cannot be read (not initialized, closed, server down). */
+  queue: {
+    queued: number
+    building: number
+    /** Age of the oldest queued build in ms (`null`: none queued). */
+    oldestQueuedMs: number | null
+    /** Builds still `building` whose lease has expired (their worker stopped heartbeating). */
+    leasesExpired: number
+  } | null
+}
+/**
+ * The context every call publishes on the `diagnostics_channel` tracing channel
+ * `admin-pg-native:query` (start, end, asyncStart, asyncEnd, error). Never a value: no
+ * arguments, no rows; `statement` only when a subscriber opted in (`admin-pg-native/otel`'s
+ * `statementText`).
+ */
+export interface AdminPgQueryContext {
+  /** `PostgresAdminStorage`, `UsersPG`, `DbClient`, `AdminPgDB`, … */
+  className: string
+  method: string
+  /** The table the call works on (`null`: none or several, e.g. raw SQL). */
+  table: string | null
+  /** `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `UPSERT`, …; for raw SQL its first keyword (`null`: none found). */
+  operation: string | null
+  serverAddress: string | null
+  serverPort: number | null
+  database: string | null
+  schema: string | null
+  /** Where it runs: `replica` is a read routed to the read replicas (the primary answers when none is usable). */
+  target: 'primary' | 'replica' | 'transaction' | null
+  /** Raw SQL text of `DbClient`/`AdminPgDB.query` calls, only when opted in. */
+  statement?: string
+  /** Set before asyncStart: rows returned or affected, when the result says. */
+  rows?: number
+  /** Set on error: the PostgreSQL SQLSTATE, when the server gave one. */
+  sqlstate?: string
+  /**
+   * Set on error: a value-free copy of the rejection (same `name`, `code`, `pgCode`,
+   * `constraint`; `message` is the code, since a message may quote a value). The caller gets
+   * the original.
+   */
+  error?: Error & { code?: string; pgCode?: string; constraint?: string }
+}
+/** Methods added by the package's JS layer (lib/). */
+export interface PostgresAdminStorage {
+  /** Pool, per-method, replica and build queue figures (one statement, for the queue). */
+  stats(): Promise<StorageStats>
 }
 /** One read replica: a connection string or host config; `ssl` defaults to the primary's, `max` (pool size) too. */
 export type ReadReplicaConfig =

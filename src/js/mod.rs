@@ -61,4 +61,5 @@ pub mod db_client;
 pub mod domains;
 pub mod error;
 pub mod methods;
+pub mod stats;
 pub mod storage;

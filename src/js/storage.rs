@@ -289,7 +289,7 @@ pub struct PostgresAdminStorage {
     pub(crate) store: Arc<Store>,
     pool_ref: Option<UnknownRef<false>>,
     /// `storage.primary`: every call, reads included, goes to the primary.
-    primary_only: bool,
+    pub(crate) primary_only: bool,
 }
 
 #[napi]
@@ -401,16 +401,27 @@ impl PostgresAdminStorage {
     /// indexes, system roles. Idempotent and safe from many processes at once.
     #[napi(ts_return_type = "Promise<void>")]
     pub fn init<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        let store = self.store.clone();
-        run(
-            env,
-            Ok(async move {
-                // Replicas are checked in the background: reads can use them soon after.
-                store.replicas.check_all();
-                migrate::init(&store).await.map(|_| ())
-            }),
-            out_void,
-        )
+        let work = self.initialize();
+        run(env, Ok(async move { work.await.map(|_| ()) }), out_void)
+    }
+
+    /// `init()`, resolving what this call applied: one `{ version, name, durationMs }` per
+    /// migration, in order (`[]` when the schema was up to date). `npx admin-pg-native
+    /// migrate` prints it.
+    #[napi(ts_return_type = "Promise<AppliedMigration[]>")]
+    pub fn migrate<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
+        run(env, Ok(self.initialize()), |env, report| {
+            let list = convert::rows(env, Vec::new())?.0;
+            for (i, (m, took)) in report.applied.into_iter().enumerate() {
+                let o = convert::new_object(env)?;
+                convert::set(env, o, "version", convert::number(env, m.version as f64)?.0)?;
+                convert::set(env, o, "name", convert::string(env, m.name)?.0)?;
+                let ms = took.as_secs_f64() * 1000.0;
+                convert::set(env, o, "durationMs", convert::number(env, ms)?.0)?;
+                unsafe { napi::sys::napi_set_element(env.raw(), list, i as u32, o) };
+            }
+            Ok(JsOut(list))
+        })
     }
 
     /// Close every connection (calls still running finish first). Later calls reject with
@@ -505,6 +516,18 @@ pub(crate) fn domain_target(
 }
 
 impl PostgresAdminStorage {
+    /// `init()`'s work (and `migrate()`'s): the migrations; the replicas are checked in the
+    /// background, so reads can use them soon after.
+    fn initialize(
+        &self,
+    ) -> impl std::future::Future<Output = CoreResult<migrate::InitReport>> + Send + 'static {
+        let store = self.store.clone();
+        async move {
+            store.replicas.check_all();
+            migrate::init(&store).await
+        }
+    }
+
     /// Where flat methods run: the pool (reads may go to a replica), or only the primary.
     pub(crate) fn target(&self) -> Target {
         if self.primary_only {

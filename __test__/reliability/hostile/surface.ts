@@ -375,6 +375,10 @@ const DOMAIN_SURFACE: HostileEntry[] = [
   { name: 'dequeueNextBuild(extra argument), on the queue storage', call: (c, v) => (c.queue as unknown as Record<string, Loose>).dequeueNextBuild(v) },
   { name: 'listQueuedBuilds(extra argument)', call: (c, v) => flat(c).listQueuedBuilds(v) },
 
+  // ---- observability: stats() and migrate() (init() resolving what it applied) ----
+  { name: 'stats(extra argument)', call: (c, v) => flat(c).stats(v) },
+  { name: 'migrate(extra argument)', call: (c, v) => flat(c).migrate(v) },
+
   // ---- running servers ----
   ...positions('servers.', servers, 'registerServer', ['data'], (c) => [newServer(c)], { creates: 'admin_running_servers' }),
   ...fields('servers.', servers, 'registerServer', 'data', ['host', 'port', 'processId', 'containerId', 'healthStatus', 'memoryUsageMb', 'buildId'], (c) => [newServer(c)], 0, { creates: 'admin_running_servers' }),

@@ -13,6 +13,7 @@ use super::store::Store;
 use crate::core::tables::DEFAULT_INDEXES;
 
 /// One embedded migration.
+#[derive(Debug, PartialEq, Eq)]
 pub struct Migration {
     pub version: i32,
     pub name: &'static str,
@@ -143,7 +144,8 @@ fn truncate_name(name: &str) -> String {
 /// What init found and did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct InitReport {
-    pub applied: Vec<i32>,
+    /// The migrations this init applied, in order, each with the time its SQL took.
+    pub applied: Vec<(&'static Migration, std::time::Duration)>,
     pub adopted: bool,
 }
 
@@ -301,6 +303,7 @@ async fn migrate_locked(
         report.adopted = existing.is_some();
     }
     for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
+        let started = std::time::Instant::now();
         let step = format!("migration {:04}_{}", m.version, m.name);
         sqlx::raw_sql(AssertSqlSafe(m.render(ctx)))
             .execute(&mut *tx)
@@ -317,7 +320,7 @@ async fn migrate_locked(
         .execute(&mut *tx)
         .await
         .map_err(|e| fail(&step, e.into()))?;
-        report.applied.push(m.version);
+        report.applied.push((m, started.elapsed()));
     }
     if !indexes.is_empty() {
         let ddl: Vec<String> = indexes

@@ -39,6 +39,8 @@ struct Inner {
     size: AtomicUsize,
     /// Leased connections; `close()` waits for them.
     leased: AtomicUsize,
+    /// Acquires waiting for a free connection (all `max_connections` leased).
+    waiting: AtomicUsize,
     returned: Notify,
     closed: AtomicBool,
     /// Bumped when a connection turns out dead: idle ones from older generations are retired.
@@ -73,6 +75,7 @@ impl Pool {
             idle: Mutex::new(Vec::new()),
             size: AtomicUsize::new(0),
             leased: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
             returned: Notify::new(),
             closed: AtomicBool::new(false),
             generation: AtomicU64::new(0),
@@ -100,6 +103,16 @@ impl Pool {
         self.inner.idle.lock().unwrap().len()
     }
 
+    /// Connections leased right now.
+    pub fn in_use(&self) -> usize {
+        self.inner.leased.load(Ordering::Acquire)
+    }
+
+    /// Acquires waiting for a free connection right now.
+    pub fn waiting(&self) -> usize {
+        self.inner.waiting.load(Ordering::Acquire)
+    }
+
     pub fn is_closed(&self) -> bool {
         self.inner.closed.load(Ordering::Acquire)
     }
@@ -117,6 +130,7 @@ impl Pool {
             Ok(p) => p,
             Err(tokio::sync::TryAcquireError::Closed) => return Err(AcquireError::Closed),
             Err(tokio::sync::TryAcquireError::NoPermits) => {
+                let _waiting = Waiting::count(&inner.waiting);
                 match tokio::time::timeout(timeout, inner.permits.clone().acquire_owned()).await {
                     Ok(Ok(p)) => p,
                     Ok(Err(_)) => return Err(AcquireError::Closed),
@@ -189,6 +203,23 @@ impl Pool {
             // A polite Terminate; the socket closes either way.
             let _ = tokio::time::timeout(Duration::from_secs(1), i.conn.close()).await;
         }
+    }
+}
+
+/// One acquire counted in `waiting` until it stops waiting (got a permit, timed out or was
+/// dropped).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(counter: &'a AtomicUsize) -> Self {
+        counter.fetch_add(1, Ordering::AcqRel);
+        Waiting(counter)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

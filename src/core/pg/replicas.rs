@@ -400,6 +400,11 @@ impl ReplicaSet {
         chosen
     }
 
+    /// Whether a read now would go to a replica (some replica usable), without picking one.
+    pub fn any_usable(&self) -> bool {
+        !self.read_your_writes && self.replicas.iter().any(|r| r.usable(self.max_lag))
+    }
+
     /// Check every replica now (in the background), e.g. at `init()`.
     pub fn check_all(&self) {
         if self.read_your_writes {

@@ -63,6 +63,11 @@ impl Store {
         })
     }
 
+    /// The primary's connection pool (its figures: `storage.poolStats`).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
     /// The build queue's wake-up line.
     pub fn queue_listener(&self) -> &QueueListener {
         &self.listener
