@@ -65,6 +65,8 @@ pub mod methods;
 pub mod projects;
 pub mod rbac;
 pub mod routes;
+pub mod row_designs;
+pub mod rowwire;
 pub mod servers;
 pub mod storage;
 pub mod teams;

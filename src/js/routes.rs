@@ -2,24 +2,10 @@
 //! `core::routes::route_info`.
 #![allow(non_snake_case)] // argument names are the JS ones: they name the argument in errors
 
-use napi::{Env, JsValue};
-
-use super::convert::{self, JsOut};
-use super::error::{out_bool, out_opt_row, out_row};
+use super::error::{out_bool, out_opt_row, out_row, out_rows};
 use super::methods::methods;
 use super::storage::PostgresAdminStorage;
 use crate::core::routes;
-use crate::core::value::Row;
-
-/// `RouteInfo[]`. Unlike other lists, rows differ in shape (`lastHealthCheck` only once
-/// checked), so each object gets its own keys.
-fn out_route_infos(env: &Env, rows: Vec<Row>) -> napi::Result<JsOut> {
-    let mut arr = env.create_array(rows.len() as u32)?;
-    for (i, r) in rows.into_iter().enumerate() {
-        arr.set(i as u32, convert::row(env, r)?)?;
-    }
-    Ok(JsOut(arr.raw()))
-}
 
 methods! {
     "The seed's `RoutesPG` domain object (`storage.routes`)."
@@ -60,9 +46,9 @@ methods! {
         = routes::delete;
     "The project's routes, newest first."
     select routes list_routes(projectId: text) "projectId: string"
-        -> out_route_infos "Promise<RouteInfo[]>" = routes::list;
+        -> out_rows "Promise<RouteInfo[]>" = routes::list;
     "Every active route, by subdomain."
-    select routes list_active_routes() "" -> out_route_infos "Promise<RouteInfo[]>"
+    select routes list_active_routes() "" -> out_rows "Promise<RouteInfo[]>"
         = routes::list_active;
     }
 

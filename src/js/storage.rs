@@ -457,7 +457,7 @@ impl PostgresAdminStorage {
         run(
             env,
             Ok(async move { migrate::status(&store).await }),
-            |env, (applied, pending)| {
+            |env: &Env, (applied, pending)| {
                 let obj = convert::new_object(env)?;
                 // Version lists go through the one value converter, like any array.
                 let list = |v: Vec<i32>| {
