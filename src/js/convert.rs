@@ -364,15 +364,15 @@ impl Design {
         match n {
             0 => Design::PerProperty,
             1 => Design::DefineProperties,
-            3 => Design::Columnar,
-            _ => Design::Json,
+            2 => Design::Json,
+            _ => Design::Columnar,
         }
     }
 }
 
 /// The design of results with many rows (lists, pages, raw results) and of single rows.
-static DESIGN_MANY: AtomicU8 = AtomicU8::new(Design::Json as u8);
-static DESIGN_ONE: AtomicU8 = AtomicU8::new(Design::Json as u8);
+static DESIGN_MANY: AtomicU8 = AtomicU8::new(Design::Columnar as u8);
+static DESIGN_ONE: AtomicU8 = AtomicU8::new(Design::Columnar as u8);
 
 /// Switch designs (bench/rows.mjs only): `(many, one)` as numbers 0–3; returns the old pair.
 pub fn set_designs(many: Option<u8>, one: Option<u8>) -> (u8, u8) {

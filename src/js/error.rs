@@ -102,34 +102,101 @@ where
     }
     let sender = completions::sender(env)?;
     let deferred = completions::Deferred(deferred);
+    let call = trace::start();
     let task = async move {
         let res = match prep {
             Ok(fut) => match AssertUnwindSafe(fut).catch_unwind().await {
                 // The JS-free part of the conversion runs here, on the worker.
-                Ok(Ok(v)) => match std::panic::catch_unwind(AssertUnwindSafe(|| out.ready(v))) {
-                    Ok(ready) => Ok(ready),
-                    Err(p) => Err(panic_error(p)),
-                },
+                Ok(Ok(v)) => {
+                    trace::mark(call, trace::CORE_DONE);
+                    match std::panic::catch_unwind(AssertUnwindSafe(|| out.ready(v))) {
+                        Ok(ready) => Ok(ready),
+                        Err(p) => Err(panic_error(p)),
+                    }
+                }
                 Ok(Err(e)) => Err(e),
                 Err(p) => Err(panic_error(p)),
             },
             Err(e) => Err(e),
         };
+        trace::mark(call, trace::QUEUED);
         sender.send(Box::new(move |env: &Env| {
+            trace::mark(call, trace::ON_JS);
             let settled = match res {
                 Ok(v) => out.finish(env, v).map_err(|e| napi_error_value(env, e)),
                 Err(e) => Err(napi_error_value(env, js_error(env, &e))),
             };
             deferred.settle(env, settled);
+            trace::mark(call, trace::SETTLED);
         }));
     };
-    inline::spawn(task);
+    inline::spawn(task, call);
     Ok(PromiseRaw::new(raw, promise))
 }
 
 /// A napi error as the JS value to reject with (our coded error objects pass through as is).
 fn napi_error_value(env: &Env, e: napi::Error) -> JsOut {
     JsOut(unsafe { napi::JsError::from(e).into_value(env.raw()) })
+}
+
+/// Timestamps of a call's hand-offs, for bench/floor.mjs (`__trace`); off unless switched on,
+/// and then one relaxed load per hand-off.
+pub mod trace {
+    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
+    use std::sync::{Mutex, OnceLock};
+    use std::time::Instant;
+
+    /// `run` entered (JS thread, arguments converted).
+    pub const ENTERED: u8 = 0;
+    /// The first (inline) poll returned: connection leased, statement written.
+    pub const SENT: u8 = 1;
+    /// The reply woke the task (a tokio worker).
+    pub const WOKEN: u8 = 2;
+    /// The core call returned (rows read and decoded into values).
+    pub const CORE_DONE: u8 = 3;
+    /// The result converted for JS as far as it goes without JS, the completion queued.
+    pub const QUEUED: u8 = 4;
+    /// The completion runs on the JS thread.
+    pub const ON_JS: u8 = 5;
+    /// The Promise resolved (or rejected).
+    pub const SETTLED: u8 = 6;
+
+    pub const OFF: u32 = u32::MAX;
+
+    static ON: AtomicBool = AtomicBool::new(false);
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    static LOG: Mutex<Vec<(u32, u8, u64)>> = Mutex::new(Vec::new());
+    static BASE: OnceLock<Instant> = OnceLock::new();
+
+    /// Nanoseconds since the first use of the clock.
+    pub fn now() -> u64 {
+        BASE.get_or_init(Instant::now).elapsed().as_nanos() as u64
+    }
+
+    /// A new call's id (marked `ENTERED`), or `OFF`.
+    pub fn start() -> u32 {
+        if !ON.load(Relaxed) {
+            return OFF;
+        }
+        let id = NEXT.fetch_add(1, Relaxed);
+        mark(id, ENTERED);
+        id
+    }
+
+    pub fn mark(call: u32, stage: u8) {
+        if call != OFF {
+            let t = now();
+            LOG.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((call, stage, t));
+        }
+    }
+
+    /// Switch tracing; the marks so far (and forget them).
+    pub fn switch(on: bool) -> Vec<(u32, u8, u64)> {
+        ON.store(on, Relaxed);
+        std::mem::take(&mut *LOG.lock().unwrap_or_else(|p| p.into_inner()))
+    }
 }
 
 /// Polling a task first on the calling (JS) thread.
@@ -156,6 +223,8 @@ mod inline {
     struct FirstPoll {
         state: Mutex<State>,
         runtime: tokio::runtime::Handle,
+        /// The call's id in `super::trace`.
+        call: u32,
     }
 
     impl Wake for FirstPoll {
@@ -168,6 +237,7 @@ mod inline {
                 State::Polling { .. } => *state = State::Polling { woken: true },
                 State::Parked(task) => {
                     drop(state);
+                    super::trace::mark(self.call, super::trace::WOKEN);
                     self.runtime.spawn(task);
                 }
                 State::Spawned => {}
@@ -176,17 +246,19 @@ mod inline {
     }
 
     /// Run `task` on the tokio runtime, polling it once here first.
-    pub fn spawn<F: Future<Output = ()> + Send + 'static>(task: F) {
+    pub fn spawn<F: Future<Output = ()> + Send + 'static>(task: F, call: u32) {
         napi::bindgen_prelude::within_runtime_if_available(move || {
             let mut task: Task = Box::pin(task);
             let first = Arc::new(FirstPoll {
                 state: Mutex::new(State::Polling { woken: false }),
                 runtime: tokio::runtime::Handle::current(),
+                call,
             });
             let waker = Waker::from(first.clone());
             if task.as_mut().poll(&mut Context::from_waker(&waker)) == Poll::Ready(()) {
                 return;
             }
+            super::trace::mark(call, super::trace::SENT);
             let mut state = first.state.lock().unwrap_or_else(|p| p.into_inner());
             if matches!(*state, State::Polling { woken: true }) {
                 *state = State::Spawned;

@@ -98,3 +98,19 @@ pub fn row_design(many: Option<u32>, one: Option<u32>) -> Vec<u32> {
     let (m, o) = convert::set_designs(many.map(|n| n as u8), one.map(|n| n as u8));
     vec![m as u32, o as u32]
 }
+
+/// `__trace(on)`: switch hand-off timestamps (src/js/error.rs `trace`) on or off; the marks
+/// taken so far as flat `[call, stage, µs, …]` (bench/floor.mjs).
+#[napi(js_name = "__trace", skip_typescript)]
+pub fn trace(on: bool) -> Vec<f64> {
+    super::error::trace::switch(on)
+        .into_iter()
+        .flat_map(|(call, stage, ns)| [call as f64, stage as f64, ns as f64 / 1000.0])
+        .collect()
+}
+
+/// `__traceClock()`: the trace clock now, in µs.
+#[napi(js_name = "__traceClock", skip_typescript)]
+pub fn trace_clock() -> f64 {
+    super::error::trace::now() as f64 / 1000.0
+}

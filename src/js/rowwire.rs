@@ -343,7 +343,7 @@ pub struct Columnar {
     pub json: Vec<u8>,
     pub bytes: Vec<u8>,
     /// The shape: column names and the kind of each column's first non-null value.
-    pub columns: Vec<String>,
+    pub columns: std::sync::Arc<[String]>,
     pub kinds: Vec<u8>,
 }
 
@@ -439,7 +439,7 @@ pub fn columnar(rows: &[Row]) -> Option<Columnar> {
     {
         return None;
     }
-    c.columns = first.columns.to_vec();
+    c.columns = first.columns.clone();
     c.kinds = (0..width)
         .map(|i| {
             rows.iter()
@@ -460,10 +460,15 @@ pub fn columnar(rows: &[Row]) -> Option<Columnar> {
     Some(c)
 }
 
+/// A remembered shape: column names, column kinds, id.
+type KnownShape = (std::sync::Arc<[String]>, Vec<u8>, u32);
+
 /// Shape ids, per JS thread: a decoder is generated once per shape and found by its id.
 #[derive(Default)]
 pub struct Shapes {
-    ids: HashMap<(Vec<String>, Vec<u8>), u32>,
+    /// By a hash of the shape: the shapes with that hash and their ids.
+    ids: HashMap<u64, Vec<KnownShape>>,
+    count: usize,
 }
 
 /// The most shapes remembered; past it results carry their shape every time (id 0).
@@ -471,16 +476,25 @@ const MAX_SHAPES: usize = 4096;
 
 impl Shapes {
     /// `(id, new)`: the shape's id, and whether this is its first appearance. Id 0: not
-    /// remembered (decode it from the columns sent along).
-    pub fn id(&mut self, columns: &[String], kinds: &[u8]) -> (u32, bool) {
-        if let Some(id) = self.ids.get(&(columns.to_vec(), kinds.to_vec())) {
+    /// remembered (decode it from the columns sent along). Allocates nothing for a known shape.
+    pub fn id(&mut self, columns: &std::sync::Arc<[String]>, kinds: &[u8]) -> (u32, bool) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        columns.hash(&mut h);
+        kinds.hash(&mut h);
+        let bucket = self.ids.entry(h.finish()).or_default();
+        if let Some((_, _, id)) = bucket
+            .iter()
+            .find(|(c, k, _)| (std::sync::Arc::ptr_eq(c, columns) || c == columns) && k == kinds)
+        {
             return (*id, false);
         }
-        if self.ids.len() >= MAX_SHAPES {
+        if self.count >= MAX_SHAPES {
             return (0, true);
         }
-        let id = self.ids.len() as u32 + 1;
-        self.ids.insert((columns.to_vec(), kinds.to_vec()), id);
+        self.count += 1;
+        let id = self.count as u32;
+        bucket.push((columns.clone(), kinds.to_vec(), id));
         (id, true)
     }
 }
