@@ -848,5 +848,6 @@ module.exports.TeamsPG = nativeBinding.TeamsPG
 module.exports.UsersPG = nativeBinding.UsersPG
 module.exports.DEFAULT_INDEXES = nativeBinding.DEFAULT_INDEXES
 module.exports.ErrorCode = nativeBinding.ErrorCode
+module.exports.methodCatalog = nativeBinding.methodCatalog
 module.exports.TABLE_SCHEMAS = nativeBinding.TABLE_SCHEMAS
 module.exports.TABLES = nativeBinding.TABLES

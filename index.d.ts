@@ -680,6 +680,13 @@ export declare class AdminPgDB {
   get schemaName(): string
   /** The raw client this layer runs on. */
   get db(): DbClient
+  /** Raw SQL, rows camelCased (like the seed's `AdminPgDB.query`). */
+  query<T = Record<string, any>>(sql: string, values?: unknown[]): Promise<T[]>
+  /**
+   * Run `callback(db)` in one real transaction: every call on `db` shares its connection;
+   * COMMIT on resolve, ROLLBACK and rethrow on throw.
+   */
+  transaction<T>(callback: (db: AdminPgDB) => Promise<T> | T): Promise<T>
   /** INSERT one row, resolving to it. */
   insert<T = Record<string, any>>(table: TableName, data: Record<string, unknown>): Promise<T & { id: string }>
   /** INSERT many rows in one statement (per 60k parameters), atomically. */
@@ -699,18 +706,11 @@ export declare class AdminPgDB {
   findOneBy<T = Record<string, any>>(table: TableName, conditions: Conditions): Promise<(T & { id: string }) | null>
   /** COUNT(*) with optional conditions. */
   count(table: TableName, conditions?: Conditions): Promise<number>
-  /** Raw SQL, rows camelCased (like the seed's `AdminPgDB.query`). */
-  query<T = Record<string, any>>(sql: string, values?: unknown[]): Promise<T[]>
-  /**
-   * Run `callback(db)` in one real transaction: every call on `db` shares its connection;
-   * COMMIT on resolve, ROLLBACK and rethrow on throw.
-   */
-  transaction<T>(callback: (db: AdminPgDB) => Promise<T> | T): Promise<T>
 }
 
 /** The seed's `BuildsPG` domain object (`storage.builds`), build queue included. */
 export declare class BuildsPG {
-  /** `new BuildsPG({ client: storage.db })` or `new BuildsPG({ pool, schemaName })`, as in the seed. */
+  /** From `{ client: storage.db }` (or a transaction's client) or `{ pool, schemaName }`, as in the seed. */
   constructor(config: PgDomainConfig)
   /**
    * Create a build; `id` is generated when not given, `status` defaults to `queued` and
@@ -762,15 +762,6 @@ export declare class BuildsPG {
    */
   dequeueBatch(n: number, options?: ClaimOptions): Promise<Build[]>
   /**
-   * Wait for a build and claim it (as `dequeue` does, lease options included) as soon as
-   * one is queued: woken by a NOTIFY from the queue, with a poll every `pollIntervalMs`
-   * (default 1000) in case a notification is lost. Resolves `null` after `timeoutMs`
-   * without a build, or when `signal` aborts (no error: check `signal.aborted`); rejects
-   * with `ERR_ADMIN_PG_CLOSED` if the storage is closed meanwhile. Holds no connection
-   * while waiting; all waiters of a storage share one LISTEN connection.
-   */
-  waitForBuild(options?: WaitForBuildOptions): Promise<Build | null>
-  /**
    * Extend a claimed build's lease to `extendMs` from now, only while `workerId` still
    * holds it. The build, or `null` when that worker no longer holds it (the lease was
    * reclaimed, the build finished, or it was never this worker's): stop working on it then.
@@ -792,6 +783,15 @@ export declare class BuildsPG {
    * alone); how many were cancelled.
    */
   cancelQueuedBuilds(deploymentId: string): Promise<number>
+  /**
+   * Wait for a build and claim it (as `dequeue` does, lease options included) as soon as
+   * one is queued: woken by a NOTIFY from the queue, with a poll every `pollIntervalMs`
+   * (default 1000) in case a notification is lost. Resolves `null` after `timeoutMs`
+   * without a build, or when `signal` aborts (no error: check `signal.aborted`); rejects
+   * with `ERR_ADMIN_PG_CLOSED` if the storage is closed meanwhile. Holds no connection
+   * while waiting; all waiters of a storage share one LISTEN connection.
+   */
+  waitForBuild(options?: WaitForBuildOptions): Promise<Build | null>
 }
 
 /**
@@ -828,12 +828,9 @@ export declare class DbClient {
   ping(): Promise<void>
 }
 
-/**
- * `{ page?, perPage? }` of the flat list methods (`undefined`/`null` → defaults 1 and 20).
- * The seed's `DeploymentsPG` domain object (`storage.deployments`).
- */
+/** The seed's `DeploymentsPG` domain object (`storage.deployments`). */
 export declare class DeploymentsPG {
-  /** `new DeploymentsPG({ client: storage.db })` or `new DeploymentsPG({ pool, schemaName })`, as in the seed. */
+  /** From `{ client: storage.db }` (or a transaction's client) or `{ pool, schemaName }`, as in the seed. */
   constructor(config: PgDomainConfig)
   /**
    * Create a deployment; `id` is generated when not given. A second deployment with the
@@ -877,14 +874,22 @@ export declare class DeploymentsPG {
 export declare class PostgresAdminStorage {
   /** The generic table layer over this storage. */
   get adminDb(): AdminPgDB
-  /** The seed's builds domain object (with the build queue). */
+  /** The seed's `BuildsPG` domain object (`storage.builds`), build queue included. */
   get builds(): BuildsPG
-  /** `AdminStorage.getBuild`: the build or `null`. */
+  /**
+   * Create a build; `id` is generated when not given, `status` defaults to `queued` and
+   * `queuedAt` to now (server clock).
+   */
+  createBuild(data: NewBuild): Promise<Build>
+  /** The build with this id, or `null`. */
   getBuild(id: string): Promise<Build | null>
+  /**
+   * Append to the build's logs atomically (concurrent appenders never lose a chunk). A
+   * missing build is ignored, as in the seed.
+   */
+  appendBuildLogs(id: string, logs: string): Promise<void>
   /** `AdminStorage.listBuildsForDeployment`: one page, newest first, in one round trip. */
   listBuildsForDeployment(deploymentId: string, pagination?: PaginationParams): Promise<PaginatedResult<Build>>
-  /** `AdminStorage.createBuild`: caller-supplied id (generated if missing). */
-  createBuild(build: NewBuild): Promise<Build>
   /** `AdminStorage.updateBuild`: a missing build → `ERR_ADMIN_PG_NOT_FOUND`. */
   updateBuild(id: string, updates: Partial<Build>): Promise<Build>
   /**
@@ -893,18 +898,18 @@ export declare class PostgresAdminStorage {
    * `ERR_ADMIN_PG_NOT_FOUND`.
    */
   updateBuildStatus(id: string, status: BuildStatus, errorMessage?: string | null): Promise<Build>
-  /**
-   * `AdminStorage.appendBuildLogs`: atomic append; a missing build resolves quietly (the
-   * app calls it fire-and-forget).
-   */
-  appendBuildLogs(id: string, logs: string): Promise<void>
   /** `AdminStorage.dequeueNextBuild`: the domain `dequeue()`. */
   dequeueNextBuild(): Promise<Build | null>
   /** `AdminStorage.listQueuedBuilds`: every queued build, in dequeue (FIFO) order. */
   listQueuedBuilds(): Promise<Build[]>
-  /** The seed's deployments domain object. */
+  /** The seed's `DeploymentsPG` domain object (`storage.deployments`). */
   get deployments(): DeploymentsPG
-  /** `AdminStorage.getDeployment`: the deployment or `null`. */
+  /**
+   * Create a deployment; `id` is generated when not given. A second deployment with the
+   * same (projectId, type, branch) → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createDeployment(data: NewDeployment): Promise<Deployment>
+  /** The deployment with this id, or `null`. */
   getDeployment(id: string): Promise<Deployment | null>
   /**
    * `AdminStorage.getDeploymentBySlug`: the project's deployment with this slug (the newest
@@ -913,8 +918,6 @@ export declare class PostgresAdminStorage {
   getDeploymentBySlug(projectId: string, slug: string): Promise<Deployment | null>
   /** `AdminStorage.listDeploymentsForProject`: one page, newest first, in one round trip. */
   listDeploymentsForProject(projectId: string, pagination?: PaginationParams): Promise<PaginatedResult<Deployment>>
-  /** `AdminStorage.createDeployment`: caller-supplied id (generated if missing). */
-  createDeployment(deployment: NewDeployment): Promise<Deployment>
   /** `AdminStorage.updateDeployment`: a missing deployment → `ERR_ADMIN_PG_NOT_FOUND`. */
   updateDeployment(id: string, updates: Partial<Deployment>): Promise<Deployment>
   /** `AdminStorage.updateDeploymentStatus`: a missing deployment → `ERR_ADMIN_PG_NOT_FOUND`. */
@@ -924,19 +927,34 @@ export declare class PostgresAdminStorage {
    * deployment → `ERR_ADMIN_PG_NOT_FOUND`.
    */
   deleteDeployment(id: string): Promise<void>
-  /** The seed's projects domain object. */
+  /** The seed's `ProjectsPG` domain object (`storage.projects`). */
   get projects(): ProjectsPG
-  /** `AdminStorage.getProject`: the project with its `envVars`, or `null`. */
+  /**
+   * Create a project; its `envVars` (if any) are stored in the same transaction, and it
+   * comes back with `envVars` as stored. Duplicate slug in the team →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createProject(data: NewProject): Promise<Project>
+  /** The project (with its project-wide `envVars`), or `null`. */
   getProject(id: string): Promise<Project | null>
-  /** `AdminStorage.getProjectBySlug`: the team's project with this slug, or `null`. */
+  /** The team's project with this slug, or `null`. */
   getProjectBySlug(teamId: string, slug: string): Promise<Project | null>
+  /**
+   * Store an API token (hash and prefix; `scopes` a JSON array). Duplicate hash →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createProjectApiToken(data: NewProjectApiToken): Promise<ProjectApiToken>
+  /** The token with this hash, or `null`. */
+  getProjectApiTokenByHash(tokenHash: string): Promise<ProjectApiToken | null>
+  /** A project's tokens, newest first (`id` breaks ties). */
+  listProjectApiTokens(projectId: string): Promise<ProjectApiToken[]>
+  /** Stamp `lastUsedAt` with the server clock (a missing token is ignored). */
+  updateProjectApiTokenLastUsed(id: string): Promise<void>
   /**
    * `AdminStorage.listProjectsForTeam`: by name, paginated, `envVars` included — one
    * statement whatever the page size.
    */
   listProjectsForTeam(teamId: string, pagination?: PaginationParams): Promise<PaginatedResult<Project>>
-  /** `AdminStorage.createProject`: the project and its `envVars` in one transaction. */
-  createProject(project: NewProject): Promise<Project>
   /**
    * `AdminStorage.updateProject`: `envVars` in the updates are ignored; a missing project →
    * `ERR_ADMIN_PG_NOT_FOUND`.
@@ -961,20 +979,9 @@ export declare class PostgresAdminStorage {
   deleteProjectEnvVar(projectId: string, key: string): Promise<void>
   /** `AdminStorage.getProjectApiToken`: the token or `null`. */
   getProjectApiToken(id: string): Promise<ProjectApiToken | null>
-  /** `AdminStorage.getProjectApiTokenByHash`: the token or `null`. */
-  getProjectApiTokenByHash(tokenHash: string): Promise<ProjectApiToken | null>
-  /** `AdminStorage.listProjectApiTokens`: newest first. */
-  listProjectApiTokens(projectId: string): Promise<ProjectApiToken[]>
-  /** `AdminStorage.createProjectApiToken`. */
-  createProjectApiToken(token: NewProjectApiToken): Promise<ProjectApiToken>
-  /**
-   * `AdminStorage.updateProjectApiTokenLastUsed`: fire-and-forget, a missing id resolves
-   * quietly.
-   */
-  updateProjectApiTokenLastUsed(id: string): Promise<void>
   /** `AdminStorage.deleteProjectApiToken`: a missing token → `ERR_ADMIN_PG_NOT_FOUND`. */
   deleteProjectApiToken(id: string): Promise<void>
-  /** The seed's RBAC domain object. */
+  /** The seed's `RbacPG` domain object (`storage.rbac`). */
   get rbac(): RbacPG
   /**
    * `AdminStorage.getUserPermissionsForTeam`: the permissions of the user's team role
@@ -986,18 +993,21 @@ export declare class PostgresAdminStorage {
    * (`'*'` and `'<resource>:*'` are wildcards). One statement.
    */
   userHasPermission(userId: string, teamId: string, permission: string): Promise<boolean>
-  /** The seed's routes domain object. */
+  /** The seed's `RoutesPG` domain object (`storage.routes`). */
   get routes(): RoutesPG
-  /** The seed's running-servers domain object. */
+  /** The seed's `RunningServersPG` domain object (`storage.servers`). */
   get servers(): RunningServersPG
-  /** `AdminStorage.getRunningServer`: the server or `null`. */
+  /**
+   * Register a server; `id` is generated when not given, `healthStatus` defaults to
+   * `starting` and `startedAt` to now.
+   */
+  createRunningServer(data: NewRunningServer): Promise<RunningServer>
+  /** The server with this id, or `null`. */
   getRunningServer(id: string): Promise<RunningServer | null>
-  /** `AdminStorage.getRunningServerForDeployment`: the newest live server, or `null`. */
+  /** The deployment's live (not stopped) server, the newest if several; or `null`. */
   getRunningServerForDeployment(deploymentId: string): Promise<RunningServer | null>
   /** `AdminStorage.listRunningServers`: every live (not stopped) server, newest first. */
   listRunningServers(): Promise<RunningServer[]>
-  /** `AdminStorage.createRunningServer`: caller-supplied id (generated if missing). */
-  createRunningServer(server: NewRunningServer): Promise<RunningServer>
   /** `AdminStorage.updateRunningServer`: a missing server → `ERR_ADMIN_PG_NOT_FOUND`. */
   updateRunningServer(id: string, updates: Partial<RunningServer>): Promise<RunningServer>
   /**
@@ -1005,6 +1015,69 @@ export declare class PostgresAdminStorage {
    * missing server → `ERR_ADMIN_PG_NOT_FOUND`.
    */
   stopRunningServer(id: string): Promise<void>
+  /** The seed's `TeamsPG` domain object (`storage.teams`). */
+  get teams(): TeamsPG
+  /**
+   * Create a team; `id` is generated when not given. Duplicate slug →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createTeam(data: NewTeam): Promise<Team>
+  /** The team with this id, or `null`. */
+  getTeam(id: string): Promise<Team | null>
+  /** The team with this slug, or `null`. */
+  getTeamBySlug(slug: string): Promise<Team | null>
+  /**
+   * Add a member (`createdAt` in the data means `joinedAt`). Already a member →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`; missing team or user →
+   * `ERR_ADMIN_PG_FOREIGN_KEY_VIOLATION`.
+   */
+  addTeamMember(data: NewTeamMember): Promise<TeamMember>
+  /** The membership, or `null`. */
+  getTeamMember(teamId: string, userId: string): Promise<TeamMember | null>
+  /** Create an invite; a random `token` is generated when none is given. */
+  createTeamInvite(data: NewTeamInvite): Promise<TeamInvite>
+  /** Invites neither accepted nor expired, newest first (`id` breaks ties). */
+  listTeamInvites(teamId: string): Promise<TeamInvite[]>
+  /** `AdminStorage.listTeamsForUser`: the user's teams by name, paginated (one statement). */
+  listTeamsForUser(userId: string, pagination?: PaginationParams): Promise<PaginatedResult<Team>>
+  /** `AdminStorage.updateTeam`: a missing team → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateTeam(id: string, updates: Partial<Team>): Promise<Team>
+  /**
+   * `AdminStorage.deleteTeam`: cascades to members, invites, installations and projects;
+   * a missing team → `ERR_ADMIN_PG_NOT_FOUND`.
+   */
+  deleteTeam(id: string): Promise<void>
+  /**
+   * `AdminStorage.listTeamMembers`: members in joining order, each with its `user`,
+   * paginated (one statement).
+   */
+  listTeamMembers(teamId: string, pagination?: PaginationParams): Promise<PaginatedResult<TeamMemberWithUser>>
+  /** `AdminStorage.updateTeamMemberRole`: not a member → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateTeamMemberRole(teamId: string, userId: string, role: TeamRole | string): Promise<TeamMember>
+  /** `AdminStorage.removeTeamMember`: not a member → `ERR_ADMIN_PG_NOT_FOUND`. */
+  removeTeamMember(teamId: string, userId: string): Promise<void>
+  /** `AdminStorage.getTeamInvite`: the invite or `null`. */
+  getTeamInvite(id: string): Promise<TeamInvite | null>
+  /**
+   * `AdminStorage.getTeamInviteByEmail`: matched case-insensitively (exact case first,
+   * then a pending invite, then the newest); the stored casing is kept.
+   */
+  getTeamInviteByEmail(teamId: string, email: string): Promise<TeamInvite | null>
+  /** `AdminStorage.deleteTeamInvite`: a missing invite → `ERR_ADMIN_PG_NOT_FOUND`. */
+  deleteTeamInvite(id: string): Promise<void>
+  /** The seed's `UsersPG` domain object (`storage.users`). */
+  get users(): UsersPG
+  /**
+   * Create a user; `id` is generated when not given. Duplicate email →
+   * `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
+   */
+  createUser(data: NewUser): Promise<User>
+  /** The user with this id, or `null`. */
+  getUser(id: string): Promise<User | null>
+  /** Case-insensitive; an exact-case match wins. */
+  getUserByEmail(email: string): Promise<User | null>
+  /** `AdminStorage.updateUser`: a missing user → `ERR_ADMIN_PG_NOT_FOUND`. */
+  updateUser(id: string, updates: Partial<User>): Promise<User>
   /** The primary pool's figures (diagnostics; `storage.stats()` includes them). */
   get poolStats(): PoolStats
   /**
@@ -1060,70 +1133,11 @@ export declare class PostgresAdminStorage {
   get statementCount(): number
   /** Applied and pending migration versions. */
   migrationStatus(): Promise<{ applied: number[]; pending: number[] }>
-  /** The seed's teams domain object. */
-  get teams(): TeamsPG
-  /** `AdminStorage.getTeam`: the team or `null`. */
-  getTeam(id: string): Promise<Team | null>
-  /** `AdminStorage.getTeamBySlug`: the team or `null`. */
-  getTeamBySlug(slug: string): Promise<Team | null>
-  /** `AdminStorage.listTeamsForUser`: the user's teams by name, paginated (one statement). */
-  listTeamsForUser(userId: string, pagination?: PaginationParams): Promise<PaginatedResult<Team>>
-  /**
-   * `AdminStorage.createTeam`: caller-supplied id (generated if missing); a duplicate slug
-   * → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
-   */
-  createTeam(team: NewTeam): Promise<Team>
-  /** `AdminStorage.updateTeam`: a missing team → `ERR_ADMIN_PG_NOT_FOUND`. */
-  updateTeam(id: string, updates: Partial<Team>): Promise<Team>
-  /**
-   * `AdminStorage.deleteTeam`: cascades to members, invites, installations and projects;
-   * a missing team → `ERR_ADMIN_PG_NOT_FOUND`.
-   */
-  deleteTeam(id: string): Promise<void>
-  /** `AdminStorage.getTeamMember`: the membership or `null`. */
-  getTeamMember(teamId: string, userId: string): Promise<TeamMember | null>
-  /**
-   * `AdminStorage.listTeamMembers`: members in joining order, each with its `user`,
-   * paginated (one statement).
-   */
-  listTeamMembers(teamId: string, pagination?: PaginationParams): Promise<PaginatedResult<TeamMemberWithUser>>
-  /** `AdminStorage.addTeamMember`: `createdAt` is stored as `joinedAt`. */
-  addTeamMember(member: NewTeamMember): Promise<TeamMember>
-  /** `AdminStorage.updateTeamMemberRole`: not a member → `ERR_ADMIN_PG_NOT_FOUND`. */
-  updateTeamMemberRole(teamId: string, userId: string, role: TeamRole | string): Promise<TeamMember>
-  /** `AdminStorage.removeTeamMember`: not a member → `ERR_ADMIN_PG_NOT_FOUND`. */
-  removeTeamMember(teamId: string, userId: string): Promise<void>
-  /** `AdminStorage.getTeamInvite`: the invite or `null`. */
-  getTeamInvite(id: string): Promise<TeamInvite | null>
-  /**
-   * `AdminStorage.getTeamInviteByEmail`: matched case-insensitively (exact case first,
-   * then a pending invite, then the newest); the stored casing is kept.
-   */
-  getTeamInviteByEmail(teamId: string, email: string): Promise<TeamInvite | null>
-  /** `AdminStorage.listTeamInvites`: pending invites (not accepted, not expired), newest first. */
-  listTeamInvites(teamId: string): Promise<TeamInvite[]>
-  /** `AdminStorage.createTeamInvite`: a random `token` is generated when none is given. */
-  createTeamInvite(invite: NewTeamInvite): Promise<TeamInvite>
-  /** `AdminStorage.deleteTeamInvite`: a missing invite → `ERR_ADMIN_PG_NOT_FOUND`. */
-  deleteTeamInvite(id: string): Promise<void>
-  /** The seed's users domain object. */
-  get users(): UsersPG
-  /** `AdminStorage.getUser`: the user or `null`. */
-  getUser(id: string): Promise<User | null>
-  /** `AdminStorage.getUserByEmail`: case-insensitive, exact case first. */
-  getUserByEmail(email: string): Promise<User | null>
-  /**
-   * `AdminStorage.createUser`: caller-supplied id (generated if missing); the email must
-   * look like `name@example.com`; a duplicate → `ERR_ADMIN_PG_UNIQUE_VIOLATION`.
-   */
-  createUser(user: NewUser): Promise<User>
-  /** `AdminStorage.updateUser`: a missing user → `ERR_ADMIN_PG_NOT_FOUND`. */
-  updateUser(id: string, updates: Partial<User>): Promise<User>
 }
 
 /** The seed's `ProjectsPG` domain object (`storage.projects`). */
 export declare class ProjectsPG {
-  /** `new ProjectsPG({ client: storage.db })` or `new ProjectsPG({ pool, schemaName })`, as in the seed. */
+  /** From `{ client: storage.db }` (or a transaction's client) or `{ pool, schemaName }`, as in the seed. */
   constructor(config: PgDomainConfig)
   /**
    * Create a project; its `envVars` (if any) are stored in the same transaction, and it
@@ -1179,7 +1193,7 @@ export declare class ProjectsPG {
 
 /** The seed's `RbacPG` domain object (`storage.rbac`). */
 export declare class RbacPG {
-  /** `new RbacPG({ client: storage.db })` or `new RbacPG({ pool, schemaName })`, as in the seed. */
+  /** From `{ client: storage.db }` (or a transaction's client) or `{ pool, schemaName }`, as in the seed. */
   constructor(config: PgDomainConfig)
   /**
    * Create a role. The same name twice in one scope (team, or global with `teamId`
@@ -1236,7 +1250,7 @@ export declare class RbacPG {
 
 /** The seed's `RoutesPG` domain object (`storage.routes`). */
 export declare class RoutesPG {
-  /** `new RoutesPG({ client: storage.db })` or `new RoutesPG({ pool, schemaName })`, as in the seed. */
+  /** From `{ client: storage.db }` (or a transaction's client) or `{ pool, schemaName }`, as in the seed. */
   constructor(config: PgDomainConfig)
   /**
    * Register a route (status `pending`, TLS on unless `tls: false`). A subdomain already
@@ -1273,7 +1287,7 @@ export declare class RoutesPG {
 
 /** The seed's `RunningServersPG` domain object (`storage.servers`). */
 export declare class RunningServersPG {
-  /** `new RunningServersPG({ client: storage.db })` or `new RunningServersPG({ pool, schemaName })`, as in the seed. */
+  /** From `{ client: storage.db }` (or a transaction's client) or `{ pool, schemaName }`, as in the seed. */
   constructor(config: PgDomainConfig)
   /**
    * Register a server; `id` is generated when not given, `healthStatus` defaults to
@@ -1312,12 +1326,9 @@ export declare class RunningServersPG {
   cleanupStoppedServers(olderThanDays?: number): Promise<number>
 }
 
-/**
- * `{ page?, perPage? }` of a flat list (defaults 1 and 20, positive integers).
- * The seed's `TeamsPG` domain object (`storage.teams`).
- */
+/** The seed's `TeamsPG` domain object (`storage.teams`). */
 export declare class TeamsPG {
-  /** `new TeamsPG({ client: storage.db })` or `new TeamsPG({ pool, schemaName })`, as in the seed. */
+  /** From `{ client: storage.db }` (or a transaction's client) or `{ pool, schemaName }`, as in the seed. */
   constructor(config: PgDomainConfig)
   /**
    * Create a team; `id` is generated when not given. Duplicate slug →
@@ -1383,7 +1394,7 @@ export declare class TeamsPG {
 
 /** The seed's `UsersPG` domain object (`storage.users`). */
 export declare class UsersPG {
-  /** `new UsersPG({ client: storage.db })` or `new UsersPG({ pool, schemaName })`, as in the seed. */
+  /** From `{ client: storage.db }` (or a transaction's client) or `{ pool, schemaName }`, as in the seed. */
   constructor(config: PgDomainConfig)
   /**
    * Create a user; `id` is generated when not given. Duplicate email →
@@ -1412,6 +1423,26 @@ export declare const DEFAULT_INDEXES: DefaultIndexesConst
  * `ErrorCode.ERR_ADMIN_PG_NOT_FOUND` work.
  */
 export declare const ErrorCode: ErrorCodeConst
+
+/** Every method of the method tables: class, JS name, table, operation and routing. */
+export declare function methodCatalog(): MethodCatalogEntry[]
+
+/** One method of the exported classes, as instrumentation sees it. */
+export interface MethodCatalogEntry {
+  /** The exported class: `PostgresAdminStorage`, `UsersPG`, … */
+  className: string
+  /** The method's JS name (`getUser`). */
+  jsName: string
+  /**
+   * The table it works on, schema-less (`admin_users`); `null` when an argument names it
+   * (`AdminPgDB`'s first argument).
+   */
+  table?: string
+  /** The SQL operation: `SELECT`, `INSERT`, `UPDATE` or `DELETE`. */
+  operation: string
+  /** `read` (may run on a read replica) or `write` (always the primary). */
+  route: string
+}
 
 /** The primary pool right now. */
 export interface PoolStats {

@@ -24,7 +24,7 @@ async function freshStorage(opts: Record<string, unknown> = {}): Promise<Postgre
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The channel our trigger notifies for this schema (see src/core/queue_listener.rs). */
+/** The channel our trigger notifies for this schema (see src/core/pg/queue_listener.rs). */
 function channelOf(schema: string): string {
   const plain = `admin_pg_native_builds_${schema}`;
   return Buffer.byteLength(plain) <= 63

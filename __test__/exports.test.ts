@@ -1,6 +1,7 @@
 // Proves CONTRACT §1 (package surface): the exported classes and constants, with the seed's
-// values for TABLES / TABLE_SCHEMAS / DEFAULT_INDEXES, all 15 error codes, reachable from
-// CommonJS and from ESM named imports.
+// values for TABLES / TABLE_SCHEMAS / DEFAULT_INDEXES (pinned by digest; fixtures/seed-schema.ts
+// now re-exports ours), all 15 error codes, reachable from CommonJS and from ESM named imports.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,25 @@ const CODES = [
   'ERR_ADMIN_PG_QUERY',
 ];
 
+/**
+ * SHA-256 of `JSON.stringify` of the TypeScript adapter's Phase 4 constants
+ * (@mastra/admin-pg `src/migrations/001_initial.ts`), taken from its verbatim copy
+ * (`git show 20587a0:__test__/fixtures/seed-schema.ts`): ours are made from src/core/tables.rs.
+ */
+const SEED_SHA256 = {
+  TABLES: '9acc3544a41f49e4e3123da1ad7462f54a04af398f9e875e903ff420b68b2a78',
+  TABLE_SCHEMAS: '010e2ee4622513d032a19cf88c213a065515c5ab05c280081f109f3fb04468d3',
+  DEFAULT_INDEXES: 'd243eee556e243530428045a61cf81cd6f988f7c5c962eccd9d444588fbcb397',
+};
+const sha256 = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+
 describe('constants equal the seed', () => {
+  it("are the TypeScript adapter's, byte for byte (key order included)", () => {
+    expect(sha256(m.TABLES)).toBe(SEED_SHA256.TABLES);
+    expect(sha256(m.TABLE_SCHEMAS)).toBe(SEED_SHA256.TABLE_SCHEMAS);
+    expect(sha256(m.DEFAULT_INDEXES)).toBe(SEED_SHA256.DEFAULT_INDEXES);
+  });
+
   it('TABLES: the 14 seed keys and table names, in order', () => {
     expect(Object.keys(m.TABLES)).toHaveLength(14);
     expect(Object.entries(m.TABLES)).toEqual(Object.entries(seed.TABLES));

@@ -31,10 +31,8 @@ const stats = load('../lib/stats.js') as {
   bucketOf(ms: number): number;
   CallRecord: new () => { record(ms: number, failed: boolean): void; quantile(q: number): number; countUpTo(ms: number): number; count: number };
 };
-const { sqlOperation, derive } = load('../lib/catalog.js') as {
-  sqlOperation(sql: unknown): string | null;
-  derive(className: string, name: string): { table: string | null; operation: string; route: string };
-};
+const { sqlOperation } = load('../lib/catalog.js') as { sqlOperation(sql: unknown): string | null };
+const { methodCatalog } = load('../index.js') as typeof import('../index.js');
 
 const CHANNEL = 'admin-pg-native:query';
 type Event = { kind: 'start' | 'end' | 'asyncStart' | 'asyncEnd' | 'error'; ctx: AdminPgQueryContext; snapshot: string };
@@ -222,14 +220,19 @@ describe('tracing channel admin-pg-native:query', () => {
     expect(ordered.length).toBeGreaterThan(150);
   }, 120_000);
 
-  it('the derived catalog gives each flat method its table and operation', () => {
-    expect(derive('PostgresAdminStorage', 'listTeamMembers')).toEqual({ table: 'admin_team_members', operation: 'SELECT', route: 'read' });
-    expect(derive('PostgresAdminStorage', 'setProjectEnvVar')).toEqual({ table: 'admin_project_env_vars', operation: 'UPSERT', route: 'write' });
-    expect(derive('PostgresAdminStorage', 'listBuildsForDeployment').table).toBe('admin_builds');
-    expect(derive('PostgresAdminStorage', 'dequeueNextBuild')).toEqual({ table: 'admin_builds', operation: 'UPDATE', route: 'write' });
-    expect(derive('TeamsPG', 'acceptInvite')).toEqual({ table: 'admin_team_invites', operation: 'UPDATE', route: 'write' });
-    expect(derive('RbacPG', 'assignRole').table).toBe('admin_role_assignments');
-    expect(derive('DeploymentsPG', 'setCurrentBuild').table).toBe('admin_deployments');
+  it('the method tables give each method its table, operation and routing (methodCatalog)', () => {
+    const entry = (className: string, jsName: string) => {
+      const e = methodCatalog().find((m) => m.className === className && m.jsName === jsName);
+      return e && { table: e.table ?? null, operation: e.operation, route: e.route };
+    };
+    expect(entry('PostgresAdminStorage', 'listTeamMembers')).toEqual({ table: 'admin_team_members', operation: 'SELECT', route: 'read' });
+    expect(entry('PostgresAdminStorage', 'setProjectEnvVar')).toEqual({ table: 'admin_project_env_vars', operation: 'INSERT', route: 'write' });
+    expect(entry('PostgresAdminStorage', 'listBuildsForDeployment')?.table).toBe('admin_builds');
+    expect(entry('PostgresAdminStorage', 'dequeueNextBuild')).toEqual({ table: 'admin_builds', operation: 'UPDATE', route: 'write' });
+    expect(entry('TeamsPG', 'acceptInvite')).toEqual({ table: 'admin_team_invites', operation: 'UPDATE', route: 'write' });
+    expect(entry('RbacPG', 'assignRole')?.table).toBe('admin_role_assignments');
+    expect(entry('DeploymentsPG', 'setCurrentBuild')?.table).toBe('admin_deployments');
+    expect(entry('AdminPgDB', 'findBy')).toEqual({ table: null, operation: 'SELECT', route: 'read' });
   });
 });
 

@@ -1,40 +1,10 @@
 // What each method touches, for tracing, metrics and slow-call logs: the table, the SQL
-// operation and whether it only reads. From the binding's `methodCatalog()` when it has one
-// (generated from the declarative method table); otherwise derived from the class and method
-// names. Raw SQL (`DbClient`, `AdminPgDB.query`) names its operation by the statement's first
+// operation and whether it only reads. Every domain and flat method comes from the binding's
+// `methodCatalog()` (the method tables of src/js/domains); the few methods outside the tables
+// (lifecycle, raw SQL, transactions) are described below. Raw SQL (`DbClient`, `AdminPgDB.query`) names its operation by the statement's first
 // keyword, and `AdminPgDB`'s table methods by their table argument: both are read per call,
 // and only the keyword or a known table name is kept, never a value.
 'use strict';
-
-/** The table a domain class works on, and the tables it also owns (by a noun of the method name). */
-const CLASS_TABLES = {
-  UsersPG: ['admin_users'],
-  TeamsPG: ['admin_teams', ['Member', 'admin_team_members'], ['Invite', 'admin_team_invites'], ['Installation', 'admin_team_installations']],
-  ProjectsPG: ['admin_projects', ['EnvVar', 'admin_project_env_vars'], ['ApiToken', 'admin_project_api_tokens']],
-  DeploymentsPG: ['admin_deployments'],
-  BuildsPG: ['admin_builds'],
-  RunningServersPG: ['admin_running_servers'],
-  RoutesPG: ['admin_routes'],
-  RbacPG: ['admin_roles', ['Assignment', 'admin_role_assignments'], ['assign', 'admin_role_assignments'], ['Permission', 'admin_role_assignments'], ['ForResource', 'admin_role_assignments']],
-};
-
-/** The flat face: compound nouns first, then the first simple noun of the name. */
-const FLAT_COMPOUND = [
-  ['TeamMember', 'admin_team_members'],
-  ['TeamInvite', 'admin_team_invites'],
-  ['EnvVar', 'admin_project_env_vars'],
-  ['ApiToken', 'admin_project_api_tokens'],
-  ['Permission', 'admin_team_members'],
-  ['RunningServer', 'admin_running_servers'],
-];
-const FLAT_SIMPLE = [
-  ['Build', 'admin_builds'],
-  ['Queue', 'admin_builds'],
-  ['Deployment', 'admin_deployments'],
-  ['Project', 'admin_projects'],
-  ['Team', 'admin_teams'],
-  ['User', 'admin_users'],
-];
 
 /** The storage's own methods (no domain noun). */
 const LIFECYCLE = {
@@ -47,18 +17,14 @@ const LIFECYCLE = {
 
 /** The SQL operation of a method, by its first word. */
 const VERBS = {
-  get: 'SELECT', list: 'SELECT', find: 'SELECT', count: 'SELECT', has: 'SELECT', user: 'SELECT', ping: 'SELECT',
-  create: 'INSERT', add: 'INSERT', register: 'INSERT', enqueue: 'INSERT', insert: 'INSERT', batch: 'INSERT', assign: 'INSERT',
-  update: 'UPDATE', set: 'UPDATE', append: 'UPDATE', heartbeat: 'UPDATE', stop: 'UPDATE', accept: 'UPDATE',
-  reclaim: 'UPDATE', dequeue: 'UPDATE', wait: 'UPDATE', cancel: 'UPDATE',
-  delete: 'DELETE', remove: 'DELETE', cleanup: 'DELETE',
-  initialize: 'UPSERT',
-  tx: 'TRANSACTION', transaction: 'TRANSACTION',
+  get: 'SELECT', ping: 'SELECT', tx: 'TRANSACTION', transaction: 'TRANSACTION',
 };
 /** Methods the name rules get wrong. */
 const SPECIAL = {
   // Promise.all over the caller's calls (each traced on its own): no statement of its own.
   'DbClient.batch': { table: null, operation: 'BATCH', route: 'read' },
+  // Hand-written beside the builds table (it holds no connection while it waits).
+  'BuildsPG.waitForBuild': { table: 'admin_builds', operation: 'UPDATE', route: 'write' },
 };
 
 /** Raw SQL methods: the operation is the first keyword of argument 0. */
@@ -77,23 +43,6 @@ function firstWord(name) {
 }
 
 /** The table of `className.name` by the nouns of the name (null: none). */
-function deriveTable(className, name) {
-  const owned = CLASS_TABLES[className];
-  if (owned) {
-    for (const [noun, table] of owned.slice(1)) if (name.includes(noun)) return table;
-    return owned[0];
-  }
-  if (className !== 'PostgresAdminStorage') return null;
-  for (const [noun, table] of FLAT_COMPOUND) if (name.includes(noun)) return table;
-  let best = null;
-  let at = Infinity;
-  for (const [noun, table] of FLAT_SIMPLE) {
-    const i = name.indexOf(noun);
-    if (i >= 0 && i < at) [best, at] = [table, i];
-  }
-  return best;
-}
-
 /**
  * `{ table, operation, route }` of a method without a catalog entry (`operation` null when the
  * name says nothing: raw SQL methods, whose statement's first keyword names it per call).
@@ -105,11 +54,8 @@ function derive(className, name) {
     const [table, operation] = LIFECYCLE[name];
     return { table, operation, route: operation === 'SELECT' ? 'read' : 'write' };
   }
-  const word = firstWord(name);
-  // `setEnvVar`, `setProjectEnvVar`: one atomic upsert.
-  const operation = word === 'set' && name.endsWith('EnvVar') ? 'UPSERT' : (VERBS[word] ?? null);
-  const table = className === 'DbClient' || className === 'AdminPgDB' ? null : deriveTable(className, name);
-  return { table, operation, route: operation === 'SELECT' ? 'read' : 'write' };
+  const operation = VERBS[firstWord(name)] ?? null;
+  return { table: null, operation, route: operation === 'SELECT' ? 'read' : 'write' };
 }
 
 /**

@@ -16,7 +16,7 @@ export async function open({ url, schema }) {
   const s = `"${schema}"`;
   const q = (text, params = []) => sql.unsafe(text, params, { prepare: true });
 
-  // WITH base … count + LATERAL page: one round trip (the pattern of src/core/page.rs).
+  // WITH base … count + LATERAL page: one round trip (the pattern of src/core/domains/page.rs).
   async function page(text, params, { page = 1, perPage = 20 } = {}) {
     const rows = await q(text, [...params, perPage, (page - 1) * perPage]);
     const total = rows.length ? Number(rows[0].total) : 0;

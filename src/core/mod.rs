@@ -1,27 +1,20 @@
 //! The storage engine. Knows PostgreSQL, never napi.
+//!
+//! - `pg/`: the engine (pool, statements, values, replicas, migrations, raw SQL): no domain
+//!   knowledge.
+//! - `domains/`: one module per MastraAdmin domain (users … rbac), the generic table engine
+//!   and paging: the SQL that is the domain's own, run through `pg`.
+//! - `tables.rs`: the table catalogue both read (column whitelists, default indexes).
+//!
+//! Dependencies point one way: `domains` uses `pg` and `tables`, `pg` only `tables`, `tables`
+//! nothing; no module cycle (`layout_tests.rs` checks both).
 #![forbid(unsafe_code)]
 
-pub mod builds;
-pub mod config;
-pub mod deployments;
-pub mod error;
-pub mod generic;
-pub mod migrate;
-pub mod page;
-pub mod pool;
-pub mod pooler;
-pub mod projects;
-pub mod queue_listener;
-pub mod raw;
-pub mod rbac;
-pub mod replicas;
-pub mod routes;
-pub mod servers;
-pub mod sqltext;
-pub mod stmt;
-pub mod store;
+pub mod domains;
+pub mod pg;
 pub mod tables;
-pub mod teams;
-pub mod users;
-pub mod validate;
-pub mod value;
+
+#[cfg(test)]
+mod layout_tests;
+#[cfg(test)]
+mod typings_tests;

@@ -1,6 +1,11 @@
-//! The table catalogue: the seed's Phase 4 (`TABLES`, `TABLE_SCHEMAS`, `DEFAULT_INDEXES`) as
-//! static data. Generic code takes table and column names only from here, so no caller-supplied
-//! name ever reaches SQL. Pure data; the DDL itself lives in `migrations/`.
+//! The table catalogue, the one description of every table: per column its SQL and JS names,
+//! its type, and its definition as the schema writes it. Generic code takes table and column
+//! names only from here, so no caller-supplied name ever reaches SQL. The seed's Phase 4
+//! constants (`TABLES`, `TABLE_SCHEMAS`, `DEFAULT_INDEXES`) are made from it; the DDL that runs
+//! is `migrations/`, which tests check against it, as they check the TypeScript copies
+//! (`types/header.d.ts`, `__test__/fixtures/seed-schema.ts`: see `typings_tests.rs`).
+
+use std::sync::LazyLock;
 
 /// How a column is typed in PostgreSQL (VARCHAR and TEXT are both `Text`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +35,27 @@ pub struct Column {
     pub camel: &'static str,
     /// PostgreSQL type.
     pub ty: ColType,
+    /// The definition after the name, as the schema writes it (`VARCHAR(255) NOT NULL UNIQUE`;
+    /// references name the table without its schema).
+    pub ddl: &'static str,
+    /// 0: the TypeScript adapter's column (its `TABLE_SCHEMAS`); n: added by our migration n
+    /// (1: `0001_initial.sql` has it beyond the adapter's `TABLE_SCHEMAS`).
+    pub since: u32,
+}
+
+impl Column {
+    /// Whether a row may hold NULL here, as the TypeScript types say it: neither `NOT NULL`, a
+    /// primary key, nor a default (a defaulted column is only NULL when a caller writes NULL).
+    pub fn nullable(&self) -> bool {
+        !["NOT NULL", "PRIMARY KEY", "DEFAULT"]
+            .iter()
+            .any(|w| self.ddl.contains(w))
+    }
+
+    /// Whether a domain create must give it: `NOT NULL` without a default.
+    pub fn required(&self) -> bool {
+        self.ddl.contains("NOT NULL") && !self.ddl.contains("DEFAULT")
+    }
 }
 
 /// One table of the schema.
@@ -41,6 +67,28 @@ pub struct Table {
     pub name: &'static str,
     /// Every column, in table order.
     pub columns: &'static [Column],
+    /// Table constraints, after the columns (`UNIQUE(team_id, user_id)`).
+    pub constraints: &'static [&'static str],
+}
+
+impl Table {
+    /// Column by camelCase or snake_case field name; None for anything else.
+    pub fn column(&self, field: &str) -> Option<&'static Column> {
+        self.columns
+            .iter()
+            .find(|c| c.camel == field || c.name == field)
+    }
+
+    /// The body of `CREATE TABLE … (<body>)` in the seed's layout: the columns `keep` keeps,
+    /// then the constraints; referenced tables prefixed with `schema` (`""`, `{{schema}}.`).
+    pub fn definition(&self, keep: impl Fn(&Column) -> bool, schema: &str) -> String {
+        let references = format!("REFERENCES {schema}");
+        let lines: Vec<String> = (self.columns.iter().filter(|c| keep(c)))
+            .map(|c| format!("{} {}", c.name, c.ddl.replace("REFERENCES ", &references)))
+            .chain(self.constraints.iter().map(|c| c.to_string()))
+            .collect();
+        format!("\n    {}\n  ", lines.join(",\n    "))
+    }
 }
 
 /// A default index of the seed's `DEFAULT_INDEXES`.
@@ -54,661 +102,268 @@ pub struct DefaultIndex {
     pub unique: bool,
 }
 
-const fn col(name: &'static str, camel: &'static str, ty: ColType) -> Column {
-    Column { name, camel, ty }
-}
-
 /// The table with this name (`admin_users`); `None` for anything else, including the
 /// `TABLES` keys and schema-qualified names.
 pub fn table_by_name(name: &str) -> Option<&'static Table> {
     TABLE_LIST.iter().find(|t| t.name == name)
 }
 
-impl Table {
-    /// Column by camelCase or snake_case field name; None for anything else.
-    pub fn column(&self, field: &str) -> Option<&'static Column> {
-        self.columns
-            .iter()
-            .find(|c| c.camel == field || c.name == field)
-    }
+/// `table! { key => name { column… } constraint… }`, a column a line:
+/// `"sql_name" "jsName" ColType "definition"`, and `since n` after a column the TypeScript
+/// adapter's schema lacks.
+macro_rules! table {
+    ($key:literal => $name:literal {
+        $($col:literal $camel:literal $ty:ident $ddl:literal $(since $since:literal)?,)*
+    } $($constraint:literal)*) => {
+        Table {
+            key: $key,
+            name: $name,
+            columns: &[$(Column {
+                name: $col,
+                camel: $camel,
+                ty: ColType::$ty,
+                ddl: $ddl,
+                since: 0 $(+ $since)?,
+            }),*],
+            constraints: &[$($constraint),*],
+        }
+    };
 }
 
 /// The 14 tables, in the seed's `TABLES` order, columns in table order.
 pub static TABLE_LIST: &[Table] = &[
-    Table {
-        key: "users",
-        name: "admin_users",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("external_id", "externalId", ColType::Text),
-            col("email", "email", ColType::Text),
-            col("name", "name", ColType::Text),
-            col("avatar_url", "avatarUrl", ColType::Text),
-            col("metadata", "metadata", ColType::Jsonb),
-            col("created_at", "createdAt", ColType::Timestamptz),
-            col("updated_at", "updatedAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "teams",
-        name: "admin_teams",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("name", "name", ColType::Text),
-            col("slug", "slug", ColType::Text),
-            col("settings", "settings", ColType::Jsonb),
-            col("created_at", "createdAt", ColType::Timestamptz),
-            col("updated_at", "updatedAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "team_members",
-        name: "admin_team_members",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("team_id", "teamId", ColType::Uuid),
-            col("user_id", "userId", ColType::Uuid),
-            col("role", "role", ColType::Text),
-            col("joined_at", "joinedAt", ColType::Timestamptz),
-            col("updated_at", "updatedAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "team_invites",
-        name: "admin_team_invites",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("team_id", "teamId", ColType::Uuid),
-            col("email", "email", ColType::Text),
-            col("role", "role", ColType::Text),
-            col("invited_by", "invitedBy", ColType::Uuid),
-            col("token", "token", ColType::Text),
-            col("expires_at", "expiresAt", ColType::Timestamptz),
-            col("accepted_at", "acceptedAt", ColType::Timestamptz),
-            col("created_at", "createdAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "team_installations",
-        name: "admin_team_installations",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("team_id", "teamId", ColType::Uuid),
-            col("provider", "provider", ColType::Text),
-            col("installation_id", "installationId", ColType::Text),
-            col("account_name", "accountName", ColType::Text),
-            col("account_type", "accountType", ColType::Text),
-            col("permissions", "permissions", ColType::Jsonb),
-            col("metadata", "metadata", ColType::Jsonb),
-            col("created_at", "createdAt", ColType::Timestamptz),
-            col("updated_at", "updatedAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "projects",
-        name: "admin_projects",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("team_id", "teamId", ColType::Uuid),
-            col("name", "name", ColType::Text),
-            col("slug", "slug", ColType::Text),
-            col("source_type", "sourceType", ColType::Text),
-            col("source_config", "sourceConfig", ColType::Jsonb),
-            col("default_branch", "defaultBranch", ColType::Text),
-            col("settings", "settings", ColType::Jsonb),
-            col("created_at", "createdAt", ColType::Timestamptz),
-            col("updated_at", "updatedAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "project_env_vars",
-        name: "admin_project_env_vars",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("project_id", "projectId", ColType::Uuid),
-            col("deployment_type", "deploymentType", ColType::Text),
-            col("key", "key", ColType::Text),
-            col("encrypted_value", "encryptedValue", ColType::Text),
-            col("is_secret", "isSecret", ColType::Bool),
-            col("created_at", "createdAt", ColType::Timestamptz),
-            col("updated_at", "updatedAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "project_api_tokens",
-        name: "admin_project_api_tokens",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("project_id", "projectId", ColType::Uuid),
-            col("name", "name", ColType::Text),
-            col("token_hash", "tokenHash", ColType::Text),
-            col("token_prefix", "tokenPrefix", ColType::Text),
-            col("scopes", "scopes", ColType::Jsonb),
-            col("last_used_at", "lastUsedAt", ColType::Timestamptz),
-            col("expires_at", "expiresAt", ColType::Timestamptz),
-            col("created_by", "createdBy", ColType::Uuid),
-            col("created_at", "createdAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "deployments",
-        name: "admin_deployments",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("project_id", "projectId", ColType::Uuid),
-            col("type", "type", ColType::Text),
-            col("branch", "branch", ColType::Text),
-            col("slug", "slug", ColType::Text),
-            col("status", "status", ColType::Text),
-            col("current_build_id", "currentBuildId", ColType::Uuid),
-            col("public_url", "publicUrl", ColType::Text),
-            col("internal_host", "internalHost", ColType::Text),
-            col("internal_port", "internalPort", ColType::Int4),
-            col("env_var_overrides", "envVarOverrides", ColType::Jsonb),
-            col("auto_shutdown", "autoShutdown", ColType::Bool),
-            col("expires_at", "expiresAt", ColType::Timestamptz),
-            col("created_at", "createdAt", ColType::Timestamptz),
-            col("updated_at", "updatedAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "builds",
-        name: "admin_builds",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("deployment_id", "deploymentId", ColType::Uuid),
-            col("trigger", "trigger", ColType::Text),
-            col("triggered_by", "triggeredBy", ColType::Text),
-            col("commit_sha", "commitSha", ColType::Text),
-            col("commit_message", "commitMessage", ColType::Text),
-            col("status", "status", ColType::Text),
-            col("logs", "logs", ColType::Text),
-            col("log_path", "logPath", ColType::Text),
-            col("error_message", "errorMessage", ColType::Text),
-            col("queued_at", "queuedAt", ColType::Timestamptz),
-            col("started_at", "startedAt", ColType::Timestamptz),
-            col("completed_at", "completedAt", ColType::Timestamptz),
-            col("created_at", "createdAt", ColType::Timestamptz),
-            // Leases (migration 0003).
-            col("locked_by", "lockedBy", ColType::Text),
-            col("lease_expires_at", "leaseExpiresAt", ColType::Timestamptz),
-            col("attempts", "attempts", ColType::Int4),
-        ],
-    },
-    Table {
-        key: "running_servers",
-        name: "admin_running_servers",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("deployment_id", "deploymentId", ColType::Uuid),
-            col("build_id", "buildId", ColType::Uuid),
-            col("process_id", "processId", ColType::Int4),
-            col("container_id", "containerId", ColType::Text),
-            col("host", "host", ColType::Text),
-            col("port", "port", ColType::Int4),
-            col("health_status", "healthStatus", ColType::Text),
-            col("last_health_check", "lastHealthCheck", ColType::Timestamptz),
-            col("memory_usage_mb", "memoryUsageMb", ColType::Float4),
-            col("cpu_percent", "cpuPercent", ColType::Float4),
-            col("started_at", "startedAt", ColType::Timestamptz),
-            col("stopped_at", "stoppedAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "routes",
-        name: "admin_routes",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("deployment_id", "deploymentId", ColType::Uuid),
-            col("project_id", "projectId", ColType::Uuid),
-            col("subdomain", "subdomain", ColType::Text),
-            col("target_host", "targetHost", ColType::Text),
-            col("target_port", "targetPort", ColType::Int4),
-            col("public_url", "publicUrl", ColType::Text),
-            col("status", "status", ColType::Text),
-            col("tls_enabled", "tlsEnabled", ColType::Bool),
-            col("provider_route_id", "providerRouteId", ColType::Text),
-            col("metadata", "metadata", ColType::Jsonb),
-            col("created_at", "createdAt", ColType::Timestamptz),
-            col("updated_at", "updatedAt", ColType::Timestamptz),
-            col("last_health_check", "lastHealthCheck", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "roles",
-        name: "admin_roles",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("team_id", "teamId", ColType::Uuid),
-            col("name", "name", ColType::Text),
-            col("description", "description", ColType::Text),
-            col("permissions", "permissions", ColType::Jsonb),
-            col("is_system", "isSystem", ColType::Bool),
-            col("created_at", "createdAt", ColType::Timestamptz),
-            col("updated_at", "updatedAt", ColType::Timestamptz),
-        ],
-    },
-    Table {
-        key: "role_assignments",
-        name: "admin_role_assignments",
-        columns: &[
-            col("id", "id", ColType::Uuid),
-            col("role_id", "roleId", ColType::Uuid),
-            col("user_id", "userId", ColType::Uuid),
-            col("resource_type", "resourceType", ColType::Text),
-            col("resource_id", "resourceId", ColType::Uuid),
-            col("created_at", "createdAt", ColType::Timestamptz),
-        ],
-    },
+    table! { "users" => "admin_users" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "external_id" "externalId" Text "VARCHAR(255) UNIQUE",
+        "email" "email" Text "VARCHAR(255) NOT NULL UNIQUE",
+        "name" "name" Text "VARCHAR(255)",
+        "avatar_url" "avatarUrl" Text "TEXT",
+        "metadata" "metadata" Jsonb "JSONB DEFAULT '{}'",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "updated_at" "updatedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+    } },
+    table! { "teams" => "admin_teams" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "name" "name" Text "VARCHAR(255) NOT NULL",
+        "slug" "slug" Text "VARCHAR(255) NOT NULL UNIQUE",
+        "settings" "settings" Jsonb "JSONB DEFAULT '{}'",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "updated_at" "updatedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+    } },
+    table! { "team_members" => "admin_team_members" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "team_id" "teamId" Uuid "UUID NOT NULL REFERENCES admin_teams(id) ON DELETE CASCADE",
+        "user_id" "userId" Uuid "UUID NOT NULL REFERENCES admin_users(id) ON DELETE CASCADE",
+        "role" "role" Text "VARCHAR(50) NOT NULL DEFAULT 'member'",
+        "joined_at" "joinedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "updated_at" "updatedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()" since 2,
+    } "UNIQUE(team_id, user_id)" },
+    table! { "team_invites" => "admin_team_invites" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "team_id" "teamId" Uuid "UUID NOT NULL REFERENCES admin_teams(id) ON DELETE CASCADE",
+        "email" "email" Text "VARCHAR(255) NOT NULL",
+        "role" "role" Text "VARCHAR(50) NOT NULL DEFAULT 'member'",
+        "invited_by" "invitedBy" Uuid "UUID NOT NULL REFERENCES admin_users(id)",
+        "token" "token" Text "VARCHAR(255) NOT NULL UNIQUE",
+        "expires_at" "expiresAt" Timestamptz "TIMESTAMPTZ NOT NULL",
+        "accepted_at" "acceptedAt" Timestamptz "TIMESTAMPTZ",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+    } },
+    table! { "team_installations" => "admin_team_installations" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "team_id" "teamId" Uuid "UUID NOT NULL REFERENCES admin_teams(id) ON DELETE CASCADE",
+        "provider" "provider" Text "VARCHAR(50) NOT NULL",
+        "installation_id" "installationId" Text "VARCHAR(255) NOT NULL",
+        "account_name" "accountName" Text "VARCHAR(255)",
+        "account_type" "accountType" Text "VARCHAR(50)",
+        "permissions" "permissions" Jsonb "JSONB DEFAULT '{}'",
+        "metadata" "metadata" Jsonb "JSONB DEFAULT '{}'",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "updated_at" "updatedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+    } "UNIQUE(team_id, provider, installation_id)" },
+    table! { "projects" => "admin_projects" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "team_id" "teamId" Uuid "UUID NOT NULL REFERENCES admin_teams(id) ON DELETE CASCADE",
+        "name" "name" Text "VARCHAR(255) NOT NULL",
+        "slug" "slug" Text "VARCHAR(255) NOT NULL",
+        "source_type" "sourceType" Text "VARCHAR(50) NOT NULL",
+        "source_config" "sourceConfig" Jsonb "JSONB NOT NULL",
+        "default_branch" "defaultBranch" Text "VARCHAR(255) DEFAULT 'main'",
+        "settings" "settings" Jsonb "JSONB DEFAULT '{}'",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "updated_at" "updatedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+    } "UNIQUE(team_id, slug)" },
+    table! { "project_env_vars" => "admin_project_env_vars" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "project_id" "projectId" Uuid "UUID NOT NULL REFERENCES admin_projects(id) ON DELETE CASCADE",
+        "deployment_type" "deploymentType" Text "VARCHAR(50)",
+        "key" "key" Text "VARCHAR(255) NOT NULL",
+        "encrypted_value" "encryptedValue" Text "TEXT NOT NULL",
+        "is_secret" "isSecret" Bool "BOOLEAN DEFAULT true",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "updated_at" "updatedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+    } "UNIQUE(project_id, deployment_type, key)" },
+    table! { "project_api_tokens" => "admin_project_api_tokens" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "project_id" "projectId" Uuid "UUID NOT NULL REFERENCES admin_projects(id) ON DELETE CASCADE",
+        "name" "name" Text "VARCHAR(255) NOT NULL",
+        "token_hash" "tokenHash" Text "VARCHAR(255) NOT NULL UNIQUE",
+        "token_prefix" "tokenPrefix" Text "VARCHAR(10) NOT NULL",
+        "scopes" "scopes" Jsonb "JSONB DEFAULT '[]'",
+        "last_used_at" "lastUsedAt" Timestamptz "TIMESTAMPTZ",
+        "expires_at" "expiresAt" Timestamptz "TIMESTAMPTZ",
+        "created_by" "createdBy" Uuid "UUID NOT NULL REFERENCES admin_users(id)",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+    } },
+    table! { "deployments" => "admin_deployments" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "project_id" "projectId" Uuid "UUID NOT NULL REFERENCES admin_projects(id) ON DELETE CASCADE",
+        "type" "type" Text "VARCHAR(50) NOT NULL",
+        "branch" "branch" Text "VARCHAR(255) NOT NULL",
+        "slug" "slug" Text "VARCHAR(255) NOT NULL",
+        "status" "status" Text "VARCHAR(50) NOT NULL DEFAULT 'pending'",
+        "current_build_id" "currentBuildId" Uuid "UUID",
+        "public_url" "publicUrl" Text "TEXT",
+        "internal_host" "internalHost" Text "VARCHAR(255)",
+        "internal_port" "internalPort" Int4 "INTEGER",
+        "env_var_overrides" "envVarOverrides" Jsonb "JSONB DEFAULT '[]'",
+        "auto_shutdown" "autoShutdown" Bool "BOOLEAN DEFAULT false",
+        "expires_at" "expiresAt" Timestamptz "TIMESTAMPTZ",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "updated_at" "updatedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+    } "UNIQUE(project_id, type, branch)" },
+    table! { "builds" => "admin_builds" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "deployment_id" "deploymentId" Uuid "UUID NOT NULL REFERENCES admin_deployments(id) ON DELETE CASCADE",
+        "trigger" "trigger" Text "VARCHAR(50) NOT NULL",
+        "triggered_by" "triggeredBy" Text "VARCHAR(255) NOT NULL",
+        "commit_sha" "commitSha" Text "VARCHAR(255)",
+        "commit_message" "commitMessage" Text "TEXT",
+        "status" "status" Text "VARCHAR(50) NOT NULL DEFAULT 'queued'",
+        "logs" "logs" Text "TEXT DEFAULT ''",
+        "log_path" "logPath" Text "TEXT" since 1,
+        "error_message" "errorMessage" Text "TEXT",
+        "queued_at" "queuedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "started_at" "startedAt" Timestamptz "TIMESTAMPTZ",
+        "completed_at" "completedAt" Timestamptz "TIMESTAMPTZ",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "locked_by" "lockedBy" Text "TEXT" since 3,
+        "lease_expires_at" "leaseExpiresAt" Timestamptz "TIMESTAMPTZ" since 3,
+        "attempts" "attempts" Int4 "INTEGER NOT NULL DEFAULT 0" since 3,
+    } },
+    table! { "running_servers" => "admin_running_servers" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "deployment_id" "deploymentId" Uuid "UUID NOT NULL REFERENCES admin_deployments(id) ON DELETE CASCADE",
+        "build_id" "buildId" Uuid "UUID NOT NULL REFERENCES admin_builds(id)",
+        "process_id" "processId" Int4 "INTEGER",
+        "container_id" "containerId" Text "VARCHAR(255)",
+        "host" "host" Text "VARCHAR(255) NOT NULL",
+        "port" "port" Int4 "INTEGER NOT NULL",
+        "health_status" "healthStatus" Text "VARCHAR(50) NOT NULL DEFAULT 'starting'",
+        "last_health_check" "lastHealthCheck" Timestamptz "TIMESTAMPTZ",
+        "memory_usage_mb" "memoryUsageMb" Float4 "REAL",
+        "cpu_percent" "cpuPercent" Float4 "REAL",
+        "started_at" "startedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "stopped_at" "stoppedAt" Timestamptz "TIMESTAMPTZ",
+    } },
+    table! { "routes" => "admin_routes" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "deployment_id" "deploymentId" Uuid "UUID NOT NULL REFERENCES admin_deployments(id) ON DELETE CASCADE",
+        "project_id" "projectId" Uuid "UUID NOT NULL REFERENCES admin_projects(id) ON DELETE CASCADE",
+        "subdomain" "subdomain" Text "VARCHAR(255) NOT NULL",
+        "target_host" "targetHost" Text "VARCHAR(255) NOT NULL",
+        "target_port" "targetPort" Int4 "INTEGER NOT NULL",
+        "public_url" "publicUrl" Text "TEXT NOT NULL",
+        "status" "status" Text "VARCHAR(50) NOT NULL DEFAULT 'pending'",
+        "tls_enabled" "tlsEnabled" Bool "BOOLEAN DEFAULT true",
+        "provider_route_id" "providerRouteId" Text "VARCHAR(255)",
+        "metadata" "metadata" Jsonb "JSONB DEFAULT '{}'",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "updated_at" "updatedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "last_health_check" "lastHealthCheck" Timestamptz "TIMESTAMPTZ",
+    } "UNIQUE(subdomain)" },
+    table! { "roles" => "admin_roles" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "team_id" "teamId" Uuid "UUID REFERENCES admin_teams(id) ON DELETE CASCADE",
+        "name" "name" Text "VARCHAR(255) NOT NULL",
+        "description" "description" Text "TEXT",
+        "permissions" "permissions" Jsonb "JSONB NOT NULL DEFAULT '[]'",
+        "is_system" "isSystem" Bool "BOOLEAN DEFAULT false",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+        "updated_at" "updatedAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+    } "UNIQUE(team_id, name)" },
+    table! { "role_assignments" => "admin_role_assignments" {
+        "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
+        "role_id" "roleId" Uuid "UUID NOT NULL REFERENCES admin_roles(id) ON DELETE CASCADE",
+        "user_id" "userId" Uuid "UUID NOT NULL REFERENCES admin_users(id) ON DELETE CASCADE",
+        "resource_type" "resourceType" Text "VARCHAR(50)",
+        "resource_id" "resourceId" Uuid "UUID",
+        "created_at" "createdAt" Timestamptz "TIMESTAMPTZ DEFAULT NOW()",
+    } "UNIQUE(role_id, user_id, resource_type, resource_id)" },
 ];
 
-/// The seed's `TABLE_SCHEMAS`: (table name, column definitions) verbatim, `${TABLES.x}`
-/// references rendered as plain table names. Without `log_path`, the build leases' columns
-/// and the team members' `updated_at`: those come from the migrations.
-pub static TABLE_SCHEMAS: &[(&str, &str)] = &[
-    (
-        "admin_users",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    external_id VARCHAR(255) UNIQUE,
-    email VARCHAR(255) NOT NULL UNIQUE,
-    name VARCHAR(255),
-    avatar_url TEXT,
-    metadata JSONB DEFAULT '{}',
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW()
-  "#,
-    ),
-    (
-        "admin_teams",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    name VARCHAR(255) NOT NULL,
-    slug VARCHAR(255) NOT NULL UNIQUE,
-    settings JSONB DEFAULT '{}',
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW()
-  "#,
-    ),
-    (
-        "admin_team_members",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    team_id UUID NOT NULL REFERENCES admin_teams(id) ON DELETE CASCADE,
-    user_id UUID NOT NULL REFERENCES admin_users(id) ON DELETE CASCADE,
-    role VARCHAR(50) NOT NULL DEFAULT 'member',
-    joined_at TIMESTAMPTZ DEFAULT NOW(),
-    UNIQUE(team_id, user_id)
-  "#,
-    ),
-    (
-        "admin_team_invites",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    team_id UUID NOT NULL REFERENCES admin_teams(id) ON DELETE CASCADE,
-    email VARCHAR(255) NOT NULL,
-    role VARCHAR(50) NOT NULL DEFAULT 'member',
-    invited_by UUID NOT NULL REFERENCES admin_users(id),
-    token VARCHAR(255) NOT NULL UNIQUE,
-    expires_at TIMESTAMPTZ NOT NULL,
-    accepted_at TIMESTAMPTZ,
-    created_at TIMESTAMPTZ DEFAULT NOW()
-  "#,
-    ),
-    (
-        "admin_team_installations",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    team_id UUID NOT NULL REFERENCES admin_teams(id) ON DELETE CASCADE,
-    provider VARCHAR(50) NOT NULL,
-    installation_id VARCHAR(255) NOT NULL,
-    account_name VARCHAR(255),
-    account_type VARCHAR(50),
-    permissions JSONB DEFAULT '{}',
-    metadata JSONB DEFAULT '{}',
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW(),
-    UNIQUE(team_id, provider, installation_id)
-  "#,
-    ),
-    (
-        "admin_projects",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    team_id UUID NOT NULL REFERENCES admin_teams(id) ON DELETE CASCADE,
-    name VARCHAR(255) NOT NULL,
-    slug VARCHAR(255) NOT NULL,
-    source_type VARCHAR(50) NOT NULL,
-    source_config JSONB NOT NULL,
-    default_branch VARCHAR(255) DEFAULT 'main',
-    settings JSONB DEFAULT '{}',
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW(),
-    UNIQUE(team_id, slug)
-  "#,
-    ),
-    (
-        "admin_project_env_vars",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    project_id UUID NOT NULL REFERENCES admin_projects(id) ON DELETE CASCADE,
-    deployment_type VARCHAR(50),
-    key VARCHAR(255) NOT NULL,
-    encrypted_value TEXT NOT NULL,
-    is_secret BOOLEAN DEFAULT true,
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW(),
-    UNIQUE(project_id, deployment_type, key)
-  "#,
-    ),
-    (
-        "admin_project_api_tokens",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    project_id UUID NOT NULL REFERENCES admin_projects(id) ON DELETE CASCADE,
-    name VARCHAR(255) NOT NULL,
-    token_hash VARCHAR(255) NOT NULL UNIQUE,
-    token_prefix VARCHAR(10) NOT NULL,
-    scopes JSONB DEFAULT '[]',
-    last_used_at TIMESTAMPTZ,
-    expires_at TIMESTAMPTZ,
-    created_by UUID NOT NULL REFERENCES admin_users(id),
-    created_at TIMESTAMPTZ DEFAULT NOW()
-  "#,
-    ),
-    (
-        "admin_deployments",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    project_id UUID NOT NULL REFERENCES admin_projects(id) ON DELETE CASCADE,
-    type VARCHAR(50) NOT NULL,
-    branch VARCHAR(255) NOT NULL,
-    slug VARCHAR(255) NOT NULL,
-    status VARCHAR(50) NOT NULL DEFAULT 'pending',
-    current_build_id UUID,
-    public_url TEXT,
-    internal_host VARCHAR(255),
-    internal_port INTEGER,
-    env_var_overrides JSONB DEFAULT '[]',
-    auto_shutdown BOOLEAN DEFAULT false,
-    expires_at TIMESTAMPTZ,
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW(),
-    UNIQUE(project_id, type, branch)
-  "#,
-    ),
-    (
-        "admin_builds",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    deployment_id UUID NOT NULL REFERENCES admin_deployments(id) ON DELETE CASCADE,
-    trigger VARCHAR(50) NOT NULL,
-    triggered_by VARCHAR(255) NOT NULL,
-    commit_sha VARCHAR(255),
-    commit_message TEXT,
-    status VARCHAR(50) NOT NULL DEFAULT 'queued',
-    logs TEXT DEFAULT '',
-    error_message TEXT,
-    queued_at TIMESTAMPTZ DEFAULT NOW(),
-    started_at TIMESTAMPTZ,
-    completed_at TIMESTAMPTZ,
-    created_at TIMESTAMPTZ DEFAULT NOW()
-  "#,
-    ),
-    (
-        "admin_running_servers",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    deployment_id UUID NOT NULL REFERENCES admin_deployments(id) ON DELETE CASCADE,
-    build_id UUID NOT NULL REFERENCES admin_builds(id),
-    process_id INTEGER,
-    container_id VARCHAR(255),
-    host VARCHAR(255) NOT NULL,
-    port INTEGER NOT NULL,
-    health_status VARCHAR(50) NOT NULL DEFAULT 'starting',
-    last_health_check TIMESTAMPTZ,
-    memory_usage_mb REAL,
-    cpu_percent REAL,
-    started_at TIMESTAMPTZ DEFAULT NOW(),
-    stopped_at TIMESTAMPTZ
-  "#,
-    ),
-    (
-        "admin_routes",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    deployment_id UUID NOT NULL REFERENCES admin_deployments(id) ON DELETE CASCADE,
-    project_id UUID NOT NULL REFERENCES admin_projects(id) ON DELETE CASCADE,
-    subdomain VARCHAR(255) NOT NULL,
-    target_host VARCHAR(255) NOT NULL,
-    target_port INTEGER NOT NULL,
-    public_url TEXT NOT NULL,
-    status VARCHAR(50) NOT NULL DEFAULT 'pending',
-    tls_enabled BOOLEAN DEFAULT true,
-    provider_route_id VARCHAR(255),
-    metadata JSONB DEFAULT '{}',
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW(),
-    last_health_check TIMESTAMPTZ,
-    UNIQUE(subdomain)
-  "#,
-    ),
-    (
-        "admin_roles",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    team_id UUID REFERENCES admin_teams(id) ON DELETE CASCADE,
-    name VARCHAR(255) NOT NULL,
-    description TEXT,
-    permissions JSONB NOT NULL DEFAULT '[]',
-    is_system BOOLEAN DEFAULT false,
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW(),
-    UNIQUE(team_id, name)
-  "#,
-    ),
-    (
-        "admin_role_assignments",
-        r#"
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    role_id UUID NOT NULL REFERENCES admin_roles(id) ON DELETE CASCADE,
-    user_id UUID NOT NULL REFERENCES admin_users(id) ON DELETE CASCADE,
-    resource_type VARCHAR(50),
-    resource_id UUID,
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    UNIQUE(role_id, user_id, resource_type, resource_id)
-  "#,
-    ),
-];
+/// The seed's `TABLE_SCHEMAS` (what `@mastra/admin-pg` exports, byte for byte): per table the
+/// definitions of the TypeScript adapter's columns (`since` 0), then the constraints.
+pub static TABLE_SCHEMAS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
+    TABLE_LIST
+        .iter()
+        .map(|t| (t.name, t.definition(|c| c.since == 0, "")))
+        .collect()
+});
+
+/// `"table" [columns…]`, `unique` after a unique one.
+macro_rules! indexes {
+    ($($table:literal [$($col:literal),*] $($unique:ident)?,)*) => {
+        &[$(DefaultIndex {
+            table: $table,
+            columns: &[$($col),*],
+            unique: indexes!(@unique $($unique)?),
+        }),*]
+    };
+    (@unique unique) => { true };
+    (@unique) => { false };
+}
 
 /// The seed's `DEFAULT_INDEXES`, same order (a column entry may carry ` DESC`).
-pub static DEFAULT_INDEXES: &[DefaultIndex] = &[
-    DefaultIndex {
-        table: "admin_users",
-        columns: &["email"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_users",
-        columns: &["external_id"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_teams",
-        columns: &["slug"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_team_members",
-        columns: &["team_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_team_members",
-        columns: &["user_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_team_members",
-        columns: &["team_id", "user_id"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_team_invites",
-        columns: &["team_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_team_invites",
-        columns: &["email"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_team_invites",
-        columns: &["token"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_team_installations",
-        columns: &["team_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_team_installations",
-        columns: &["provider", "installation_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_projects",
-        columns: &["team_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_projects",
-        columns: &["team_id", "slug"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_project_env_vars",
-        columns: &["project_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_project_env_vars",
-        columns: &["project_id", "deployment_type", "key"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_project_api_tokens",
-        columns: &["project_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_project_api_tokens",
-        columns: &["token_hash"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_deployments",
-        columns: &["project_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_deployments",
-        columns: &["project_id", "type"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_deployments",
-        columns: &["status"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_deployments",
-        columns: &["project_id", "type", "branch"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_builds",
-        columns: &["deployment_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_builds",
-        columns: &["status"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_builds",
-        columns: &["status", "queued_at"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_builds",
-        columns: &["deployment_id", "created_at DESC"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_running_servers",
-        columns: &["deployment_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_running_servers",
-        columns: &["health_status"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_running_servers",
-        columns: &["deployment_id", "stopped_at"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_routes",
-        columns: &["deployment_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_routes",
-        columns: &["project_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_routes",
-        columns: &["subdomain"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_routes",
-        columns: &["status"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_roles",
-        columns: &["team_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_roles",
-        columns: &["team_id", "name"],
-        unique: true,
-    },
-    DefaultIndex {
-        table: "admin_role_assignments",
-        columns: &["role_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_role_assignments",
-        columns: &["user_id"],
-        unique: false,
-    },
-    DefaultIndex {
-        table: "admin_role_assignments",
-        columns: &["resource_type", "resource_id"],
-        unique: false,
-    },
-];
+pub static DEFAULT_INDEXES: &[DefaultIndex] = indexes! {
+    "admin_users" ["email"] unique,
+    "admin_users" ["external_id"] unique,
+    "admin_teams" ["slug"] unique,
+    "admin_team_members" ["team_id"],
+    "admin_team_members" ["user_id"],
+    "admin_team_members" ["team_id", "user_id"] unique,
+    "admin_team_invites" ["team_id"],
+    "admin_team_invites" ["email"],
+    "admin_team_invites" ["token"] unique,
+    "admin_team_installations" ["team_id"],
+    "admin_team_installations" ["provider", "installation_id"],
+    "admin_projects" ["team_id"],
+    "admin_projects" ["team_id", "slug"] unique,
+    "admin_project_env_vars" ["project_id"],
+    "admin_project_env_vars" ["project_id", "deployment_type", "key"] unique,
+    "admin_project_api_tokens" ["project_id"],
+    "admin_project_api_tokens" ["token_hash"] unique,
+    "admin_deployments" ["project_id"],
+    "admin_deployments" ["project_id", "type"],
+    "admin_deployments" ["status"],
+    "admin_deployments" ["project_id", "type", "branch"] unique,
+    "admin_builds" ["deployment_id"],
+    "admin_builds" ["status"],
+    "admin_builds" ["status", "queued_at"],
+    "admin_builds" ["deployment_id", "created_at DESC"],
+    "admin_running_servers" ["deployment_id"],
+    "admin_running_servers" ["health_status"],
+    "admin_running_servers" ["deployment_id", "stopped_at"],
+    "admin_routes" ["deployment_id"],
+    "admin_routes" ["project_id"],
+    "admin_routes" ["subdomain"] unique,
+    "admin_routes" ["status"],
+    "admin_roles" ["team_id"],
+    "admin_roles" ["team_id", "name"] unique,
+    "admin_role_assignments" ["role_id"],
+    "admin_role_assignments" ["user_id"],
+    "admin_role_assignments" ["resource_type", "resource_id"],
+};
 
 #[cfg(test)]
 mod tests {
@@ -811,34 +466,120 @@ mod tests {
     }
 
     #[test]
-    fn table_schemas_match_tables() {
+    fn table_schemas_have_the_seeds_layout() {
         assert_eq!(TABLE_SCHEMAS.len(), 14);
         for ((name, sql), t) in TABLE_SCHEMAS.iter().zip(TABLE_LIST) {
             assert_eq!(*name, t.name);
-            assert!(sql.starts_with('\n') && sql.ends_with("\n  "), "{name}");
-            assert!(!sql.contains("${"), "{name}");
-            // Every schema column is in the catalogue, in the same order.
-            let cols: Vec<&str> = sql
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with("UNIQUE("))
-                .map(|l| l.split_whitespace().next().unwrap())
-                .collect();
-            let ours: Vec<&str> = t
-                .columns
-                .iter()
-                .map(|c| c.name)
-                .filter(|n| {
-                    let added = (t.name == "admin_builds"
-                        && ["log_path", "locked_by", "lease_expires_at", "attempts"].contains(n))
-                        || (t.name == "admin_team_members" && *n == "updated_at");
-                    !added
-                })
-                .collect();
-            assert_eq!(cols, ours, "{name}");
+            assert!(sql.starts_with("\n    id UUID PRIMARY KEY") && sql.ends_with("\n  "));
+            assert!(!sql.contains("${") && !sql.contains("{{"), "{name}");
         }
-        assert!(TABLE_SCHEMAS[2]
-            .1
-            .contains("REFERENCES admin_teams(id) ON DELETE CASCADE"));
+        let members = &TABLE_SCHEMAS[2].1;
+        assert!(members.contains("REFERENCES admin_teams(id) ON DELETE CASCADE"));
+        assert!(members.ends_with(",\n    UNIQUE(team_id, user_id)\n  "));
+        // Our migrations' columns are not the seed's.
+        assert!(!members.contains("updated_at"));
+        assert!(!TABLE_SCHEMAS[9].1.contains("log_path"));
+    }
+
+    /// The definition's type word is the column's type.
+    #[test]
+    fn definitions_match_types() {
+        for t in TABLE_LIST {
+            for c in t.columns {
+                let word = c.ddl.split([' ', '(']).next().unwrap();
+                let ty = match word {
+                    "UUID" => ColType::Uuid,
+                    "VARCHAR" | "TEXT" => ColType::Text,
+                    "INTEGER" => ColType::Int4,
+                    "REAL" => ColType::Float4,
+                    "BOOLEAN" => ColType::Bool,
+                    "JSONB" => ColType::Jsonb,
+                    "TIMESTAMPTZ" => ColType::Timestamptz,
+                    other => panic!("{}.{}: unknown type {other}", t.name, c.name),
+                };
+                assert_eq!(c.ty, ty, "{}.{}", t.name, c.name);
+            }
+        }
+    }
+
+    #[test]
+    fn nullable_and_required_follow_the_definitions() {
+        let users = table_by_name("admin_users").unwrap();
+        let c = |n: &str| users.column(n).unwrap();
+        assert!(!c("id").nullable() && !c("id").required());
+        assert!(!c("email").nullable() && c("email").required());
+        assert!(c("name").nullable() && !c("name").required());
+        // A default: never NULL unless written so, and never required.
+        assert!(!c("metadata").nullable() && !c("metadata").required());
+        let builds = table_by_name("admin_builds").unwrap();
+        let attempts = builds.column("attempts").unwrap();
+        assert!(!attempts.nullable() && !attempts.required());
+    }
+
+    fn migration(version: u32) -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let prefix = format!("{version:04}_");
+        let entry = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&prefix)
+            })
+            .unwrap_or_else(|| panic!("no migration {prefix}*"));
+        std::fs::read_to_string(entry).unwrap()
+    }
+
+    /// `0001_initial.sql` creates every table with exactly the columns (`since` 0 and 1) and
+    /// constraints described here.
+    #[test]
+    fn the_first_migration_creates_these_tables() {
+        let sql = migration(1);
+        for t in TABLE_LIST {
+            let head = format!("CREATE TABLE IF NOT EXISTS {{{{schema}}}}.{} (", t.name);
+            let start = sql
+                .find(&head)
+                .unwrap_or_else(|| panic!("{} not created", t.name));
+            let body = &sql[start + head.len()..];
+            let body = &body[..body.find("\n);").unwrap()];
+            let lines = |text: &str| -> Vec<String> {
+                text.lines()
+                    .map(|l| l.trim().trim_end_matches(',').to_string())
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            };
+            let ours = t.definition(|c| c.since <= 1, "{{schema}}.");
+            assert_eq!(lines(body), lines(&ours), "{}", t.name);
+        }
+        assert_eq!(sql.matches("CREATE TABLE").count(), TABLE_LIST.len());
+    }
+
+    /// A column added later is added by its migration with its definition; every column a
+    /// migration adds is described here.
+    #[test]
+    fn later_migrations_add_the_later_columns() {
+        for t in TABLE_LIST {
+            for c in t.columns.iter().filter(|c| c.since >= 2) {
+                let added = format!("ADD COLUMN IF NOT EXISTS {} {}", c.name, c.ddl);
+                assert!(migration(c.since).contains(&added), "{}.{}", t.name, c.name);
+            }
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let versions = std::fs::read_dir(dir).unwrap().filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.get(..4).and_then(|v| v.parse::<u32>().ok())
+        });
+        for version in versions.filter(|v| *v >= 2) {
+            let sql = migration(version);
+            for (i, _) in sql.match_indices("ADD COLUMN IF NOT EXISTS ") {
+                let name = sql[i + 25..].split_whitespace().next().unwrap();
+                assert!(
+                    TABLE_LIST.iter().any(|t| t.column(name).is_some()),
+                    "migration {version} adds {name}"
+                );
+            }
+        }
     }
 }

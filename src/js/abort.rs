@@ -10,8 +10,8 @@ use napi::bindgen_prelude::{Function, Unknown};
 use napi::{sys, Env, JsValue};
 
 use super::convert;
-use crate::core::error::StoreError;
-use crate::core::queue_listener::Cancel;
+use crate::core::pg::error::StoreError;
+use crate::core::pg::queue_listener::Cancel;
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
 

@@ -9,7 +9,7 @@ use napi::{sys, Env};
 use napi_derive::napi;
 
 use super::convert;
-use crate::core::error::ERROR_CODES;
+use crate::core::pg::error::ERROR_CODES;
 use crate::core::tables::{self as catalog, TABLE_LIST};
 
 fn freeze(env: &Env, v: sys::napi_value) {

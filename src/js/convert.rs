@@ -8,10 +8,10 @@ use std::ptr;
 use napi::bindgen_prelude::{ToNapiValue, Unknown};
 use napi::{sys, Env, JsValue};
 
-use crate::core::error::StoreError;
-use crate::core::generic::Fields;
-use crate::core::page::{Page, PageRequest};
-use crate::core::value::{Param, Row, Value};
+use crate::core::domains::fields::Fields;
+use crate::core::domains::page::{Page, PageRequest};
+use crate::core::pg::error::StoreError;
+use crate::core::pg::value::{Param, Row, Value};
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
 
@@ -369,7 +369,7 @@ pub fn take_exception(env: &Env) -> Option<String> {
         None
     };
     Some(
-        text.map(|t| crate::core::generic::truncate(&t))
+        text.map(|t| crate::core::pg::error::truncate(&t))
             .unwrap_or_else(|| "a non-Error value".into()),
     )
 }
@@ -554,7 +554,7 @@ fn prefix(e: StoreError, field: &str) -> StoreError {
     match e {
         StoreError::InvalidArgument(m) => StoreError::InvalidArgument(format!(
             "field {}: {m}",
-            crate::core::generic::truncate(field)
+            crate::core::pg::error::truncate(field)
         )),
         other => other,
     }

@@ -10,10 +10,10 @@ use napi_derive::napi;
 
 use super::convert::{self, JsOut};
 use super::error::{js_error, out_opt_row, out_row, out_rows, out_void, run};
-use crate::core::error::StoreError;
-use crate::core::raw::{self, RawResult};
-use crate::core::store::{Target, TxHandle};
-use crate::core::value::{Param, Row};
+use crate::core::pg::error::StoreError;
+use crate::core::pg::raw::{self, RawResult};
+use crate::core::pg::store::{Target, TxHandle};
+use crate::core::pg::value::{Param, Row};
 
 /// The raw SQL client. Methods follow pg-promise's names; values are bound like
 /// node-postgres binds them (the server infers each parameter's type). Rows keep the
@@ -211,112 +211,61 @@ impl DbClient {
     }
 }
 
+/// The raw-SQL methods: each runs `query` with `values` and shapes the result.
+macro_rules! raw_methods {
+    ($(#[doc = $doc:tt])* pub none($shape:expr, $out:expr) $ret:tt;
+     $($(#[doc = $gdoc:tt])* pub $name:ident<T>($gshape:expr, $gout:expr) $gret:tt;)*) => {
+        #[napi]
+        impl DbClient {
+            $(#[doc = $doc])*
+            #[napi(ts_args_type = "query: string, values?: unknown[]", ts_return_type = $ret)]
+            pub fn none<'env>(
+                &self,
+                env: &'env Env,
+                query: Unknown,
+                values: Option<Unknown>,
+            ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+                self.exec(env, query, values, $shape, $out)
+            }
+            $(
+                $(#[doc = $gdoc])*
+                #[napi(
+                    ts_generic_types = "T = Record<string, any>",
+                    ts_args_type = "query: string, values?: unknown[]",
+                    ts_return_type = $gret
+                )]
+                pub fn $name<'env>(
+                    &self,
+                    env: &'env Env,
+                    query: Unknown,
+                    values: Option<Unknown>,
+                ) -> napi::Result<PromiseRaw<'env, JsOut>> {
+                    self.exec(env, query, values, $gshape, $gout)
+                }
+            )*
+        }
+    };
+}
+
+raw_methods! {
+    /// Run a statement, resolve `null`.
+    pub none(|_| Ok(()), |env, _| convert::null(env)) "Promise<null>";
+    /// Exactly one row, else an `ERR_ADMIN_PG_QUERY` error.
+    pub one<T>(expect_one, out_row) "Promise<T>";
+    /// Zero or one row (`null` for none); more is an error.
+    pub one_or_none<T>(expect_one_or_none, out_opt_row) "Promise<T | null>";
+    /// All rows.
+    pub any<T>(|r| Ok(r.rows), out_rows) "Promise<T[]>";
+    /// All rows (same as `any`).
+    pub many_or_none<T>(|r| Ok(r.rows), out_rows) "Promise<T[]>";
+    /// At least one row, else an error.
+    pub many<T>(expect_many, out_rows) "Promise<T[]>";
+    /// `{ rows, rowCount, command }`, like `pg`'s `QueryResult`.
+    pub query<T>(Ok, out_result) "Promise<{ rows: T[]; rowCount: number; command: string }>";
+}
+
 #[napi]
 impl DbClient {
-    /// Run a statement, resolve `null`.
-    #[napi(
-        ts_args_type = "query: string, values?: unknown[]",
-        ts_return_type = "Promise<null>"
-    )]
-    pub fn none<'env>(
-        &self,
-        env: &'env Env,
-        query: Unknown,
-        values: Option<Unknown>,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.exec(env, query, values, |_| Ok(()), |env, _| convert::null(env))
-    }
-
-    /// Exactly one row, else an `ERR_ADMIN_PG_QUERY` error.
-    #[napi(
-        ts_generic_types = "T = Record<string, any>",
-        ts_args_type = "query: string, values?: unknown[]",
-        ts_return_type = "Promise<T>"
-    )]
-    pub fn one<'env>(
-        &self,
-        env: &'env Env,
-        query: Unknown,
-        values: Option<Unknown>,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.exec(env, query, values, expect_one, out_row)
-    }
-
-    /// Zero or one row (`null` for none); more is an error.
-    #[napi(
-        ts_generic_types = "T = Record<string, any>",
-        ts_args_type = "query: string, values?: unknown[]",
-        ts_return_type = "Promise<T | null>"
-    )]
-    pub fn one_or_none<'env>(
-        &self,
-        env: &'env Env,
-        query: Unknown,
-        values: Option<Unknown>,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.exec(env, query, values, expect_one_or_none, out_opt_row)
-    }
-
-    /// All rows.
-    #[napi(
-        ts_generic_types = "T = Record<string, any>",
-        ts_args_type = "query: string, values?: unknown[]",
-        ts_return_type = "Promise<T[]>"
-    )]
-    pub fn any<'env>(
-        &self,
-        env: &'env Env,
-        query: Unknown,
-        values: Option<Unknown>,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.exec(env, query, values, |r| Ok(r.rows), out_rows)
-    }
-
-    /// All rows (same as `any`).
-    #[napi(
-        ts_generic_types = "T = Record<string, any>",
-        ts_args_type = "query: string, values?: unknown[]",
-        ts_return_type = "Promise<T[]>"
-    )]
-    pub fn many_or_none<'env>(
-        &self,
-        env: &'env Env,
-        query: Unknown,
-        values: Option<Unknown>,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.exec(env, query, values, |r| Ok(r.rows), out_rows)
-    }
-
-    /// At least one row, else an error.
-    #[napi(
-        ts_generic_types = "T = Record<string, any>",
-        ts_args_type = "query: string, values?: unknown[]",
-        ts_return_type = "Promise<T[]>"
-    )]
-    pub fn many<'env>(
-        &self,
-        env: &'env Env,
-        query: Unknown,
-        values: Option<Unknown>,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.exec(env, query, values, expect_many, out_rows)
-    }
-
-    /// `{ rows, rowCount, command }`, like `pg`'s `QueryResult`.
-    #[napi(
-        ts_generic_types = "T = Record<string, any>",
-        ts_args_type = "query: string, values?: unknown[]",
-        ts_return_type = "Promise<{ rows: T[]; rowCount: number; command: string }>"
-    )]
-    pub fn query<'env>(
-        &self,
-        env: &'env Env,
-        query: Unknown,
-        values: Option<Unknown>,
-    ) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        self.exec(env, query, values, Ok, out_result)
-    }
-
     /// Run `callback(t)` in one transaction on one connection: COMMIT when it resolves,
     /// ROLLBACK (and rethrow) when it throws. Inside a transaction, runs on it.
     #[napi(

@@ -10,7 +10,7 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::{sys, Env};
 
 use super::convert::{self, JsOut};
-use crate::core::error::StoreError;
+use crate::core::pg::error::StoreError;
 
 /// Build the JS error object for a core error.
 pub fn js_error(env: &Env, err: &StoreError) -> napi::Error {
@@ -277,17 +277,17 @@ pub fn check_config_read(env: &Env, what: &str) -> napi::Result<()> {
 }
 
 // Output adapters for `run`.
-pub fn out_row(env: &Env, r: crate::core::value::Row) -> napi::Result<JsOut> {
+pub fn out_row(env: &Env, r: crate::core::pg::value::Row) -> napi::Result<JsOut> {
     convert::row(env, r)
 }
-pub fn out_opt_row(env: &Env, r: Option<crate::core::value::Row>) -> napi::Result<JsOut> {
+pub fn out_opt_row(env: &Env, r: Option<crate::core::pg::value::Row>) -> napi::Result<JsOut> {
     convert::opt_row(env, r)
 }
-pub fn out_rows(env: &Env, r: Vec<crate::core::value::Row>) -> napi::Result<JsOut> {
+pub fn out_rows(env: &Env, r: Vec<crate::core::pg::value::Row>) -> napi::Result<JsOut> {
     convert::rows(env, r)
 }
 #[allow(dead_code)] // for the paginated flat lists of the domains still to come (teams, …)
-pub fn out_page(env: &Env, p: crate::core::page::Page) -> napi::Result<JsOut> {
+pub fn out_page(env: &Env, p: crate::core::domains::page::Page) -> napi::Result<JsOut> {
     convert::page(env, p)
 }
 pub fn out_bool(env: &Env, b: bool) -> napi::Result<JsOut> {

@@ -11,7 +11,7 @@ macro_rules! with_conn {
         async move {
             let mut lease = target.lease().await?;
             let $ctx = target.ctx();
-            let result: Result<_, crate::core::error::StoreError> = {
+            let result: Result<_, crate::core::pg::error::StoreError> = {
                 let $conn: &mut sqlx::postgres::PgConnection = &mut lease;
                 $body.await
             };
@@ -32,13 +32,13 @@ macro_rules! with_read_conn {
         async move {
             let mut lease = target.lease_read().await?;
             let $ctx = target.ctx();
-            let first: Result<_, crate::core::error::StoreError> = {
+            let first: Result<_, crate::core::pg::error::StoreError> = {
                 let $conn: &mut sqlx::postgres::PgConnection = &mut lease;
                 $body.await
             };
             let result = if lease.settle(&first) {
                 let mut lease = lease.retry_on_primary().await?;
-                let again: Result<_, crate::core::error::StoreError> = {
+                let again: Result<_, crate::core::pg::error::StoreError> = {
                     let $conn: &mut sqlx::postgres::PgConnection = &mut lease;
                     $body.await
                 };
@@ -54,17 +54,12 @@ macro_rules! with_read_conn {
 
 pub mod abort;
 pub mod admin_pg_db;
-pub mod builds;
+pub mod args;
 pub mod constants;
 pub mod convert;
 pub mod db_client;
-pub mod deployments;
+pub mod domains;
 pub mod error;
-pub mod projects;
-pub mod rbac;
-pub mod routes;
-pub mod servers;
+pub mod methods;
 pub mod stats;
 pub mod storage;
-pub mod teams;
-pub mod users;

@@ -10,11 +10,11 @@ use napi_derive::napi;
 
 use super::convert::{self, JsOut};
 use super::error::{check_config_read, out_void, run, throw};
-use crate::core::config::{ConnectSource, ReplicaConfig, SslConfig, StorageConfig};
-use crate::core::error::StoreError;
-use crate::core::migrate;
-use crate::core::store::{Store, Target};
-use crate::core::value::{Param, Value};
+use crate::core::pg::config::{ConnectSource, ReplicaConfig, SslConfig, StorageConfig};
+use crate::core::pg::error::StoreError;
+use crate::core::pg::migrate;
+use crate::core::pg::store::{Store, Target};
+use crate::core::pg::value::{Param, Value};
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
 
