@@ -93,6 +93,7 @@ describe('tracing channel admin-pg-native:query', () => {
     await s.createUser({ email: taken });
     const { events, result } = await recording(() => rejection(s.createUser({ email: taken })));
     expect(result.message).toContain(taken); // the caller's error names the email…
+    expect(result.stack).toContain('observability.test'); // …and has the caller's stack, traced or not
     expect(events.map((e) => e.kind)).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd']);
     const ctx = events[2].ctx;
     expect(ctx.sqlstate).toBe('23505');

@@ -50,15 +50,14 @@ const hooks = {
   /** Run `fn.apply(self, args)` for the method `meta` (from `describe`). */
   call(meta, fn, self, args) {
     const link = links.get(self);
-    const traced = subscribed();
-    if (link === undefined && !traced) {
+    if (subscribed()) return trace(meta, link, fn, self, args);
+    if (link === undefined) {
       const result = fn.apply(self, args);
       return result instanceof Promise ? settle(result) : result;
     }
     const t0 = performance.now();
-    const result = traced ? trace(meta, link, fn, self, args) : fn.apply(self, args);
-    if (!(result instanceof Promise)) return result;
-    return link === undefined ? settle(result) : timed(result, link, meta, args, t0);
+    const result = fn.apply(self, args);
+    return result instanceof Promise ? timed(result, link, meta, args, t0) : result;
   },
 };
 
@@ -142,28 +141,19 @@ function failed(ctx, err) {
   ctx.sqlstate = sqlstate;
 }
 
-/** `tracingChannel.tracePromise`'s events, with `rows`/`sqlstate` filled in first. */
+/**
+ * `tracingChannel.tracePromise`'s events, with `rows`/`sqlstate` filled in first. The settling
+ * async function starts inside `runStores`, so asyncStart/asyncEnd run in the stores' context
+ * as with `tracePromise`, and it is the only promise added (with async hooks on, as under
+ * OpenTelemetry's context manager on Node 20, every promise costs).
+ */
 function trace(meta, link, fn, self, args) {
   const ctx = context(meta, link, args);
   return start.runStores(ctx, () => {
     try {
+      const t0 = performance.now();
       const result = fn.apply(self, args);
-      if (!(result instanceof Promise)) return result;
-      return result.then(
-        (value) => {
-          ctx.rows = rowsOf(value, ctx.operation);
-          asyncStart.publish(ctx);
-          asyncEnd.publish(ctx);
-          return value;
-        },
-        (err) => {
-          failed(ctx, err);
-          error.publish(ctx);
-          asyncStart.publish(ctx);
-          asyncEnd.publish(ctx);
-          throw err;
-        },
-      );
+      return result instanceof Promise ? tracedSettle(result, ctx, link, meta, args, t0) : result;
     } catch (err) {
       failed(ctx, err);
       error.publish(ctx);
@@ -172,6 +162,29 @@ function trace(meta, link, fn, self, args) {
       end.publish(ctx);
     }
   });
+}
+
+async function tracedSettle(promise, ctx, link, meta, args, t0) {
+  let value;
+  let err;
+  let ok = false;
+  try {
+    value = await promise;
+    ok = true;
+  } catch (e) {
+    err = e;
+  }
+  const ms = performance.now() - t0;
+  if (ok) ctx.rows = rowsOf(value, ctx.operation);
+  else {
+    failed(ctx, err);
+    error.publish(ctx);
+  }
+  asyncStart.publish(ctx);
+  asyncEnd.publish(ctx);
+  if (link !== undefined) finish(link, meta, args, ms, ok);
+  if (ok) return value;
+  throw restack(err);
 }
 
 /** `settle` (caller's stack on errors) that also records the call on its storage. */
