@@ -609,3 +609,42 @@ pub async fn find_one_by(
         .into_iter()
         .next())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cached by-id templates: every table but admin_builds reads `*` exactly as before;
+    /// admin_builds reads the whole log (and not its internal counter).
+    #[test]
+    fn by_id_templates_compute_only_the_builds_log() {
+        for t in TABLE_LIST {
+            let sql = &by_id_sql(t).select;
+            if t.name == "admin_builds" {
+                assert!(sql.starts_with("SELECT admin_builds.id, "), "{sql}");
+                assert!(sql.contains("{s}.admin_build_log_chunks WHERE build_id = admin_builds.id"));
+                assert!(
+                    sql.ends_with(" FROM {s}.admin_builds WHERE id = $1"),
+                    "{sql}"
+                );
+                assert!(!sql.contains("log_chunk_bytes AS"));
+            } else {
+                assert_eq!(
+                    *sql,
+                    format!("SELECT * FROM {{s}}.{} WHERE id = $1", t.name)
+                );
+            }
+            assert!(std::ptr::eq(by_id_sql(t), by_id_sql(t)), "made once");
+        }
+    }
+
+    #[test]
+    fn internal_columns_are_no_fields() {
+        let builds = crate::core::tables::table_by_name("admin_builds").unwrap();
+        for name in ["logChunkBytes", "log_chunk_bytes"] {
+            let e = column_of(builds, name).unwrap_err();
+            assert!(e.to_string().contains("unknown field"), "{e}");
+        }
+        assert_eq!(column_of(builds, "logs").unwrap().name, "logs");
+    }
+}
