@@ -4,6 +4,7 @@
 // `--trace` runs only the observability overhead variants (bench/trace.mjs: getUser at 64 in
 // flight before #12, with no subscriber, a no-op tracingChannel subscriber and OpenTelemetry)
 // and, unless `--quick`, rewrites BENCHMARKS.md's "Observability overhead" block.
+// (`--only rows [--write]`: the row conversion designs, bench/rows.mjs)
 //
 // Starts (or uses, via DATABASE_URL) a PostgreSQL, loads the data in a schema of its own,
 // runs every workload of workloads.mjs against every comparator (ours, pg-adapter,
@@ -118,6 +119,21 @@ const benchUrl = (() => {
   if (!durable && !u.searchParams.has('options')) u.searchParams.set('options', '-c synchronous_commit=off');
   return u.toString();
 })();
+// `--only rows`: the row-design bench (bench/rows.mjs), in its own schema.
+if (only?.includes('rows')) {
+  const { runRows } = await import('./rows.mjs');
+  try {
+    await runRows({ url: benchUrl, log, quick, write: argv.includes('--write') });
+  } catch (err) {
+    console.error(err);
+    process.exitCode = 1;
+  }
+  only.splice(only.indexOf('rows'), 1);
+  if (only.length === 0) {
+    await db.stop();
+    process.exit(process.exitCode ?? 0);
+  }
+}
 const schemas = [];
 const newSchema = (prefix) => {
   const s = `bench_${prefix}_${process.pid.toString(36)}_${randomBytes(3).toString('hex')}`;

@@ -7,3 +7,8 @@ pub mod core;
 // tests (`cargo test`) cover the core alone.
 #[cfg(not(test))]
 mod js;
+// The row wire forms are plain Rust (no N-API): their unit tests run with the core's.
+#[cfg(test)]
+#[path = "js/rowwire.rs"]
+#[allow(dead_code)] // the binding reads what the tests do not
+mod rowwire;

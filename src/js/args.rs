@@ -7,10 +7,12 @@ use napi::{Env, JsValue};
 
 use super::convert;
 use crate::core::domains::builds::{Claim, ErrorMessage};
-use crate::core::domains::generic::{non_negative, truncate, Condition, Fields, FindOptions, Op};
+use crate::core::domains::fields::Fields;
+use crate::core::domains::generic::{non_negative, Condition, FindOptions, Op};
 use crate::core::domains::page::PageRequest;
 use crate::core::domains::projects::EnvScope;
 use crate::core::domains::servers::Metric;
+use crate::core::pg::error::truncate;
 use crate::core::pg::error::{Result, StoreError};
 use crate::core::pg::value::Param;
 use crate::core::tables::{table_by_name, Table, TABLE_LIST};

@@ -2,16 +2,20 @@
 //! (JS → `Param`/`Fields`) and one output converter (`Row`/`Value` → JS object), used by every
 //! binding.
 
+use std::cell::RefCell;
 use std::ffi::CString;
 use std::ptr;
+use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 
 use napi::bindgen_prelude::{ToNapiValue, Unknown};
 use napi::{sys, Env, JsValue};
 
 use crate::core::domains::fields::Fields;
-use crate::core::domains::page::{Page, PageRequest};
+use crate::core::domains::page::PageRequest;
 use crate::core::pg::error::StoreError;
 use crate::core::pg::value::{Param, Row, Value};
+
+use super::rowwire::{self, Shapes, Wrap};
 
 type CoreResult<T> = std::result::Result<T, StoreError>;
 
@@ -203,20 +207,12 @@ pub fn row(env: &Env, r: Row) -> napi::Result<JsOut> {
     object(env, &keys, &r).map(JsOut)
 }
 
-/// A row or `null`.
-pub fn opt_row(env: &Env, r: Option<Row>) -> napi::Result<JsOut> {
-    match r {
-        Some(r) => row(env, r),
-        None => null(env),
-    }
-}
-
 /// Rows as a JS array of objects.
 pub fn rows(env: &Env, rs: Vec<Row>) -> napi::Result<JsOut> {
     rows_raw(env, &rs).map(JsOut)
 }
 
-fn rows_raw(env: &Env, rs: &[Row]) -> napi::Result<sys::napi_value> {
+pub fn rows_raw(env: &Env, rs: &[Row]) -> napi::Result<sys::napi_value> {
     let raw = env.raw();
     let mut arr = ptr::null_mut();
     call!(
@@ -224,8 +220,14 @@ fn rows_raw(env: &Env, rs: &[Row]) -> napi::Result<sys::napi_value> {
         "array"
     );
     if let Some(first) = rs.first() {
-        let keys = Keys::new(env, first)?;
+        let mut keys = Keys::new(env, first)?;
+        let mut shape = first.columns.clone();
         for (i, r) in rs.iter().enumerate() {
+            // Rows of one result may differ in shape (route infos): new keys when they do.
+            if !std::sync::Arc::ptr_eq(&shape, &r.columns) && *shape != *r.columns {
+                keys = Keys::new(env, r)?;
+                shape = r.columns.clone();
+            }
             let o = object(env, &keys, r)?;
             call!(
                 sys::napi_set_element(raw, arr, i as u32, o),
@@ -234,6 +236,91 @@ fn rows_raw(env: &Env, rs: &[Row]) -> napi::Result<sys::napi_value> {
         }
     }
     Ok(arr)
+}
+
+/// Rows as (a) of bench/rows.mjs builds them: every row makes its own keys and sets one
+/// property per column (the baseline the other designs are measured against).
+pub fn rows_per_property(env: &Env, rs: &[Row]) -> napi::Result<JsOut> {
+    let raw = env.raw();
+    let mut arr = ptr::null_mut();
+    call!(
+        sys::napi_create_array_with_length(raw, rs.len(), &mut arr),
+        "array"
+    );
+    for (i, r) in rs.iter().enumerate() {
+        let mut obj = ptr::null_mut();
+        call!(sys::napi_create_object(raw, &mut obj), "object");
+        for (k, v) in r.columns.iter().zip(&r.values) {
+            let key = string(env, k)?.0;
+            let e = value(env, v)?;
+            call!(sys::napi_set_property(raw, obj, key, e), "property");
+        }
+        call!(
+            sys::napi_set_element(raw, arr, i as u32, obj),
+            "array element"
+        );
+    }
+    Ok(JsOut(arr))
+}
+
+/// A JS string of UTF-8 bytes (a one-byte copy when they are ASCII).
+pub fn string_bytes(env: &Env, b: &[u8]) -> napi::Result<sys::napi_value> {
+    let mut v = ptr::null_mut();
+    if b.is_ascii() {
+        call!(
+            sys::napi_create_string_latin1(env.raw(), b.as_ptr().cast(), b.len() as isize, &mut v),
+            "string"
+        );
+    } else {
+        call!(
+            sys::napi_create_string_utf8(env.raw(), b.as_ptr().cast(), b.len() as isize, &mut v),
+            "string"
+        );
+    }
+    Ok(v)
+}
+
+/// An ArrayBuffer holding `parts` back to back.
+pub fn array_buffer(env: &Env, parts: &[&[u8]]) -> napi::Result<sys::napi_value> {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    let mut data = ptr::null_mut();
+    let mut v = ptr::null_mut();
+    call!(
+        sys::napi_create_arraybuffer(env.raw(), len, &mut data, &mut v),
+        "ArrayBuffer"
+    );
+    let mut at = data as *mut u8;
+    for p in parts {
+        // SAFETY: `data` has room for `len` bytes, the sum of the parts' lengths.
+        unsafe {
+            ptr::copy_nonoverlapping(p.as_ptr(), at, p.len());
+            at = at.add(p.len());
+        }
+    }
+    Ok(v)
+}
+
+/// A JS array of the given values.
+pub fn array_of(env: &Env, items: &[sys::napi_value]) -> napi::Result<sys::napi_value> {
+    let raw = env.raw();
+    let mut arr = ptr::null_mut();
+    call!(
+        sys::napi_create_array_with_length(raw, items.len(), &mut arr),
+        "array"
+    );
+    for (i, e) in items.iter().enumerate() {
+        call!(
+            sys::napi_set_element(raw, arr, i as u32, *e),
+            "array element"
+        );
+    }
+    Ok(arr)
+}
+
+/// The bytes of a slice of plain numbers, as they lie in memory (for typed-array views).
+pub fn bytes_of<T: Copy>(items: &[T]) -> &[u8] {
+    // SAFETY: `T` is a plain number type (f64 / u32) without padding; any byte is readable.
+    unsafe { std::slice::from_raw_parts(items.as_ptr().cast(), std::mem::size_of_val(items)) }
 }
 
 /// Set `obj[name] = value`.
@@ -253,16 +340,342 @@ pub fn new_object(env: &Env) -> napi::Result<sys::napi_value> {
     Ok(obj)
 }
 
-/// `{ data, total, page, perPage, hasMore }`.
-#[allow(dead_code)] // for the paginated flat lists of the domains still to come (teams, …)
-pub fn page(env: &Env, p: Page) -> napi::Result<JsOut> {
-    let obj = new_object(env)?;
-    set(env, obj, "data", rows_raw(env, &p.data)?)?;
-    set(env, obj, "total", number(env, p.total as f64)?.0)?;
-    set(env, obj, "page", number(env, p.page as f64)?.0)?;
-    set(env, obj, "perPage", number(env, p.per_page as f64)?.0)?;
-    set(env, obj, "hasMore", boolean(env, p.has_more)?.0)?;
-    Ok(JsOut(obj))
+// ---------- rows across the boundary: the one converter of every read path ----------
+//
+// A result of rows is encoded on the tokio worker (`encode`, no N-API) and becomes JS objects
+// on the JS thread (`decode`). How is one of the designs bench/rows.mjs compares; the default
+// is the fastest it measured (BENCHMARKS.md, "Row conversion designs").
+
+/// A row design of bench/rows.mjs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Design {
+    /// (a) per-row keys, one `napi_set_property` per value.
+    PerProperty = 0,
+    /// (b) keys once per result, one `napi_define_properties` per row.
+    DefineProperties = 1,
+    /// (c) one JSON text per result, `JSON.parse` and a revive plan in lib/rows.js.
+    Json = 2,
+    /// (d) a columnar buffer decoded by a function generated per shape in lib/rows.js.
+    Columnar = 3,
+}
+
+impl Design {
+    fn from_u8(n: u8) -> Design {
+        match n {
+            0 => Design::PerProperty,
+            1 => Design::DefineProperties,
+            2 => Design::Json,
+            _ => Design::Columnar,
+        }
+    }
+}
+
+/// The design of results with many rows (lists, pages, raw results) and of single rows.
+static DESIGN_MANY: AtomicU8 = AtomicU8::new(Design::Columnar as u8);
+static DESIGN_ONE: AtomicU8 = AtomicU8::new(Design::Columnar as u8);
+
+/// Switch designs (bench/rows.mjs only): `(many, one)` as numbers 0–3; returns the old pair.
+pub fn set_designs(many: Option<u8>, one: Option<u8>) -> (u8, u8) {
+    let old = (DESIGN_MANY.load(Relaxed), DESIGN_ONE.load(Relaxed));
+    if let Some(m) = many.filter(|m| *m <= 3) {
+        DESIGN_MANY.store(m, Relaxed);
+    }
+    if let Some(o) = one.filter(|o| *o <= 3) {
+        DESIGN_ONE.store(o, Relaxed);
+    }
+    old
+}
+
+/// What a result is, besides its rows.
+pub enum Shape {
+    /// `[row, …]`
+    Rows,
+    /// `row`
+    One,
+    /// `{ data, total, page, perPage, hasMore }`
+    Page {
+        total: i64,
+        page: i64,
+        per_page: i64,
+        has_more: bool,
+    },
+    /// `{ rows, rowCount, command }` (`DbClient.query`)
+    Raw { row_count: u64, command: String },
+}
+
+impl Shape {
+    fn wrap(&self) -> Wrap<'_> {
+        match self {
+            Shape::Rows => Wrap::Rows,
+            Shape::One => Wrap::One,
+            Shape::Page {
+                total,
+                page,
+                per_page,
+                has_more,
+            } => Wrap::Page {
+                total: *total,
+                page: *page,
+                per_page: *per_page,
+                has_more: *has_more,
+            },
+            Shape::Raw { row_count, command } => Wrap::Raw {
+                row_count: *row_count,
+                command,
+            },
+        }
+    }
+
+    /// lib/rows.js's number for it.
+    fn kind(&self) -> f64 {
+        match self {
+            Shape::Rows => 0.0,
+            Shape::One => 1.0,
+            Shape::Page { .. } => 2.0,
+            Shape::Raw { .. } => 3.0,
+        }
+    }
+}
+
+enum Wire {
+    Values(Vec<Row>, Design),
+    Json(rowwire::Json),
+    Columnar(rowwire::Columnar),
+}
+
+/// A result encoded off the JS thread, ready to become JS objects.
+pub struct Encoded {
+    wire: Wire,
+    shape: Shape,
+}
+
+/// Encode a result (no N-API: runs on a tokio worker). A result the chosen design cannot
+/// carry exactly (a non-finite float or bytes in JSON, rows of different shapes in the
+/// columnar form) goes the napi way.
+pub fn encode(rows: Vec<Row>, shape: Shape) -> Encoded {
+    let design = Design::from_u8(match shape {
+        Shape::One => DESIGN_ONE.load(Relaxed),
+        _ => DESIGN_MANY.load(Relaxed),
+    });
+    let wire = match design {
+        Design::Json => rowwire::json(&rows, shape.wrap()).map(Wire::Json),
+        Design::Columnar => rowwire::columnar(&rows).map(Wire::Columnar),
+        _ => None,
+    };
+    let wire = wire.unwrap_or(match design {
+        Design::PerProperty => Wire::Values(rows, Design::PerProperty),
+        _ => Wire::Values(rows, Design::DefineProperties),
+    });
+    Encoded { wire, shape }
+}
+
+/// The JS value of an encoded result (on the JS thread).
+pub fn decode(env: &Env, e: Encoded) -> napi::Result<JsOut> {
+    match e.wire {
+        Wire::Values(rows, design) => napi_objects(env, rows, design, e.shape),
+        Wire::Json(j) => {
+            let args = [
+                string_bytes(env, &j.text)?,
+                string(env, &j.plan)?.0,
+                number(env, e.shape.kind())?.0,
+            ];
+            call_decoder(env, Decoder::Json, &args)
+        }
+        Wire::Columnar(c) => {
+            let extra = match &e.shape {
+                Shape::Page {
+                    total,
+                    page,
+                    per_page,
+                    has_more,
+                } => array_of(
+                    env,
+                    &[
+                        number(env, *total as f64)?.0,
+                        number(env, *page as f64)?.0,
+                        number(env, *per_page as f64)?.0,
+                        boolean(env, *has_more)?.0,
+                    ],
+                )?,
+                Shape::Raw { row_count, command } => array_of(
+                    env,
+                    &[number(env, *row_count as f64)?.0, string(env, command)?.0],
+                )?,
+                _ => null(env)?.0,
+            };
+            let args = columnar_args(env, &c, e.shape.kind(), extra)?;
+            call_decoder(env, Decoder::Columnar, &args)
+        }
+    }
+}
+
+/// The napi designs (a) and (b).
+fn napi_objects(env: &Env, rows: Vec<Row>, design: Design, shape: Shape) -> napi::Result<JsOut> {
+    let list = |rows: &[Row]| match design {
+        Design::PerProperty => rows_per_property(env, rows).map(|o| o.0),
+        _ => rows_raw(env, rows),
+    };
+    match shape {
+        Shape::One => match rows.into_iter().next() {
+            Some(r) if design == Design::PerProperty => {
+                let arr = rows_per_property(env, std::slice::from_ref(&r))?.0;
+                let mut v = ptr::null_mut();
+                call!(sys::napi_get_element(env.raw(), arr, 0, &mut v), "row");
+                Ok(JsOut(v))
+            }
+            Some(r) => row(env, r),
+            None => null(env),
+        },
+        Shape::Rows => list(&rows).map(JsOut),
+        Shape::Page {
+            total,
+            page,
+            per_page,
+            has_more,
+        } => {
+            let obj = new_object(env)?;
+            set(env, obj, "data", list(&rows)?)?;
+            set(env, obj, "total", number(env, total as f64)?.0)?;
+            set(env, obj, "page", number(env, page as f64)?.0)?;
+            set(env, obj, "perPage", number(env, per_page as f64)?.0)?;
+            set(env, obj, "hasMore", boolean(env, has_more)?.0)?;
+            Ok(JsOut(obj))
+        }
+        Shape::Raw { row_count, command } => {
+            let obj = new_object(env)?;
+            set(env, obj, "rows", list(&rows)?)?;
+            set(env, obj, "rowCount", number(env, row_count as f64)?.0)?;
+            set(env, obj, "command", string(env, &command)?.0)?;
+            Ok(JsOut(obj))
+        }
+    }
+}
+
+thread_local! {
+    /// Column shapes of the columnar form this JS thread has seen (ids for lib/rows.js).
+    static SHAPES: RefCell<Shapes> = RefCell::new(Shapes::default());
+    /// lib/rows.js's decoders in this thread's environment.
+    static DECODERS: RefCell<Option<Decoders>> = const { RefCell::new(None) };
+}
+
+/// The arguments of lib/rows.js `decodeColumnar`: `[id, shape | null, buffer, nNums, nOffs,
+/// nTags, text, jsonText, count, kind, extra]`.
+pub fn columnar_args(
+    env: &Env,
+    c: &rowwire::Columnar,
+    kind: f64,
+    extra: sys::napi_value,
+) -> napi::Result<[sys::napi_value; 11]> {
+    let (id, new) = SHAPES.with(|s| s.borrow_mut().id(&c.columns, &c.kinds));
+    let shape = if new || id == 0 {
+        let names = c
+            .columns
+            .iter()
+            .map(|n| string(env, n).map(|o| o.0))
+            .collect::<napi::Result<Vec<_>>>()?;
+        let kinds = c
+            .kinds
+            .iter()
+            .map(|k| number(env, *k as f64).map(|o| o.0))
+            .collect::<napi::Result<Vec<_>>>()?;
+        let names = array_of(env, &names)?;
+        let kinds = array_of(env, &kinds)?;
+        array_of(env, &[names, kinds])?
+    } else {
+        null(env)?.0
+    };
+    let buf = array_buffer(
+        env,
+        &[bytes_of(&c.nums), bytes_of(&c.offs), &c.tags, &c.bytes],
+    )?;
+    let num = |n: f64| number(env, n).map(|o| o.0);
+    Ok([
+        num(id as f64)?,
+        shape,
+        buf,
+        num(c.nums.len() as f64)?,
+        num(c.offs.len() as f64)?,
+        num(c.tags.len() as f64)?,
+        string_bytes(env, &c.text)?,
+        string_bytes(env, &c.json)?,
+        num(c.rows as f64)?,
+        num(kind)?,
+        extra,
+    ])
+}
+
+/// lib/rows.js, evaluated once per JS environment by the addon itself (so that a result
+/// decodes the same whether the package was loaded through index.js or binding.js).
+const ROWS_JS: &str = include_str!("../../lib/rows.js");
+
+struct Decoders {
+    env: sys::napi_env,
+    json: sys::napi_ref,
+    columnar: sys::napi_ref,
+}
+
+#[derive(Clone, Copy)]
+enum Decoder {
+    Json,
+    Columnar,
+}
+
+fn load_decoders(env: &Env) -> napi::Result<Decoders> {
+    let raw = env.raw();
+    let source =
+        format!("(function (module) {{{ROWS_JS}\n;return module.exports;}})({{ exports: {{}} }})");
+    let script = string(env, &source)?.0;
+    let mut api = ptr::null_mut();
+    call!(
+        sys::napi_run_script(raw, script, &mut api),
+        "load lib/rows.js"
+    );
+    let get = |name: &std::ffi::CStr| -> napi::Result<sys::napi_ref> {
+        let mut f = ptr::null_mut();
+        call!(
+            sys::napi_get_named_property(raw, api, name.as_ptr(), &mut f),
+            "row decoder"
+        );
+        let mut r = ptr::null_mut();
+        call!(sys::napi_create_reference(raw, f, 1, &mut r), "row decoder");
+        Ok(r)
+    };
+    Ok(Decoders {
+        env: raw,
+        json: get(c"decodeJson")?,
+        columnar: get(c"decodeColumnar")?,
+    })
+}
+
+fn call_decoder(env: &Env, which: Decoder, args: &[sys::napi_value]) -> napi::Result<JsOut> {
+    let raw = env.raw();
+    let reference = DECODERS.with(|d| -> napi::Result<sys::napi_ref> {
+        let mut d = d.borrow_mut();
+        if d.as_ref().map(|d| d.env) != Some(raw) {
+            *d = Some(load_decoders(env)?);
+        }
+        let d = d.as_ref().expect("just loaded");
+        Ok(match which {
+            Decoder::Json => d.json,
+            Decoder::Columnar => d.columnar,
+        })
+    })?;
+    let mut f = ptr::null_mut();
+    call!(
+        sys::napi_get_reference_value(raw, reference, &mut f),
+        "row decoder"
+    );
+    let recv = undefined(env)?.0;
+    let mut out = ptr::null_mut();
+    if unsafe { sys::napi_call_function(raw, recv, f, args.len(), args.as_ptr(), &mut out) }
+        != sys::Status::napi_ok
+    {
+        let what = take_exception(env).unwrap_or_else(|| "unknown error".into());
+        return Err(napi::Error::from_reason(format!(
+            "admin-pg-native: cannot decode the rows: {what}"
+        )));
+    }
+    Ok(JsOut(out))
 }
 
 // ---------- input ----------

@@ -9,7 +9,7 @@ use napi::{sys, Env, JsValue, Status};
 use napi_derive::napi;
 
 use super::convert::{self, JsOut};
-use super::error::{js_error, out_opt_row, out_row, out_rows, out_void, run};
+use super::error::{js_error, out_opt_row, out_result, out_row, out_rows, out_void, run, Output};
 use crate::core::pg::error::StoreError;
 use crate::core::pg::raw::{self, RawResult};
 use crate::core::pg::store::{Target, TxHandle};
@@ -169,16 +169,6 @@ fn expect_many(r: RawResult) -> Result<Vec<Row>, StoreError> {
     Ok(r.rows)
 }
 
-fn out_result(env: &Env, r: RawResult) -> napi::Result<JsOut> {
-    let obj = convert::new_object(env)?;
-    let count = r.row_count;
-    let command = r.command.clone();
-    convert::set(env, obj, "rows", convert::rows(env, r.rows)?.0)?;
-    convert::set(env, obj, "rowCount", convert::number(env, count as f64)?.0)?;
-    convert::set(env, obj, "command", convert::string(env, &command)?.0)?;
-    Ok(JsOut(obj))
-}
-
 type Prep = Result<(String, Vec<Param>), StoreError>;
 
 fn prep(env: &Env, query: Unknown, values: Option<Unknown>) -> Prep {
@@ -198,7 +188,7 @@ impl DbClient {
         query: Unknown,
         values: Option<Unknown>,
         shape: fn(RawResult) -> Result<T, StoreError>,
-        out: fn(&Env, T) -> napi::Result<JsOut>,
+        out: impl Output<T>,
     ) -> napi::Result<PromiseRaw<'env, JsOut>> {
         let target = self.target.clone();
         let work = prep(env, query, values).map(|(sql, params)| async move {
@@ -249,7 +239,7 @@ macro_rules! raw_methods {
 
 raw_methods! {
     /// Run a statement, resolve `null`.
-    pub none(|_| Ok(()), |env, _| convert::null(env)) "Promise<null>";
+    pub none(|_| Ok(()), |env: &Env, _| convert::null(env)) "Promise<null>";
     /// Exactly one row, else an `ERR_ADMIN_PG_QUERY` error.
     pub one<T>(expect_one, out_row) "Promise<T>";
     /// Zero or one row (`null` for none); more is an error.

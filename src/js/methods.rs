@@ -37,7 +37,8 @@ use napi::Env;
 
 use super::convert::JsOut;
 use crate::core::domains::builds::{Claim, ErrorMessage};
-use crate::core::domains::generic::{Condition, Fields, FindOptions};
+use crate::core::domains::fields::Fields;
+use crate::core::domains::generic::{Condition, FindOptions};
 use crate::core::domains::page::PageRequest;
 use crate::core::domains::projects::EnvScope;
 use crate::core::domains::servers::Metric;

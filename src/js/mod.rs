@@ -61,5 +61,7 @@ pub mod db_client;
 pub mod domains;
 pub mod error;
 pub mod methods;
+pub mod row_designs;
+pub mod rowwire;
 pub mod stats;
 pub mod storage;

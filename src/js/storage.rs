@@ -410,18 +410,22 @@ impl PostgresAdminStorage {
     /// migrate` prints it.
     #[napi(ts_return_type = "Promise<AppliedMigration[]>")]
     pub fn migrate<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, JsOut>> {
-        run(env, Ok(self.initialize()), |env, report| {
-            let list = convert::rows(env, Vec::new())?.0;
-            for (i, (m, took)) in report.applied.into_iter().enumerate() {
-                let o = convert::new_object(env)?;
-                convert::set(env, o, "version", convert::number(env, m.version as f64)?.0)?;
-                convert::set(env, o, "name", convert::string(env, m.name)?.0)?;
-                let ms = took.as_secs_f64() * 1000.0;
-                convert::set(env, o, "durationMs", convert::number(env, ms)?.0)?;
-                unsafe { napi::sys::napi_set_element(env.raw(), list, i as u32, o) };
-            }
-            Ok(JsOut(list))
-        })
+        run(
+            env,
+            Ok(self.initialize()),
+            |env: &Env, report: migrate::InitReport| {
+                let list = convert::rows(env, Vec::new())?.0;
+                for (i, (m, took)) in report.applied.into_iter().enumerate() {
+                    let o = convert::new_object(env)?;
+                    convert::set(env, o, "version", convert::number(env, m.version as f64)?.0)?;
+                    convert::set(env, o, "name", convert::string(env, m.name)?.0)?;
+                    let ms = took.as_secs_f64() * 1000.0;
+                    convert::set(env, o, "durationMs", convert::number(env, ms)?.0)?;
+                    unsafe { napi::sys::napi_set_element(env.raw(), list, i as u32, o) };
+                }
+                Ok(JsOut(list))
+            },
+        )
     }
 
     /// Close every connection (calls still running finish first). Later calls reject with
@@ -468,7 +472,7 @@ impl PostgresAdminStorage {
         run(
             env,
             Ok(async move { migrate::status(&store).await }),
-            |env, (applied, pending)| {
+            |env: &Env, (applied, pending)| {
                 let obj = convert::new_object(env)?;
                 // Version lists go through the one value converter, like any array.
                 let list = |v: Vec<i32>| {

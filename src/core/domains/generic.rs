@@ -14,10 +14,8 @@ use crate::core::pg::stmt::parse_id;
 use crate::core::pg::value::{encode, Bound, JsonStrings, Param, Row, SqlType};
 use crate::core::tables::{ColType, Column, Table, TABLE_LIST};
 
-// compat re-exports for src/js (removed at merge)
-pub use super::fields::Fields;
-// compat re-exports for src/js (removed at merge)
-pub use crate::core::pg::error::truncate;
+use super::fields::Fields;
+use crate::core::pg::error::truncate;
 
 /// A filter on one column (AdminPgDB `findBy`).
 #[derive(Clone, Debug)]

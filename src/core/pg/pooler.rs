@@ -55,11 +55,13 @@ impl PoolerGuard {
         };
         let me = self.clone();
         rt.spawn(async move {
+            // Both connections open at once (a pooler assigns a server connection when a
+            // statement runs, not at connect); they are closed after the verdict is out.
+            let mut conns = None;
             let verdict = tokio::time::timeout(me.limit, async {
-                let mut first = me.opts.connect().await?;
-                let found = probe(&mut first, &me.opts).await;
-                let _ = first.close().await;
-                found
+                let (first, other) = tokio::join!(me.opts.connect(), me.opts.connect());
+                let (first, other) = conns.insert((first?, other?));
+                probe(first, other).await
             })
             .await
             .ok()
@@ -67,6 +69,9 @@ impl PoolerGuard {
             .unwrap_or(false);
             let _ = me.verdict.set(verdict);
             me.done.notify_waiters();
+            if let Some((first, other)) = conns {
+                let _ = tokio::join!(first.close(), other.close());
+            }
         });
     }
 
@@ -102,11 +107,9 @@ async fn backend_pid(conn: &mut PgConnection) -> Result<i32, sqlx::Error> {
         .try_get::<i32, _>(0)
 }
 
-async fn probe(conn: &mut PgConnection, opts: &PgConnectOptions) -> Result<bool, sqlx::Error> {
+async fn probe(conn: &mut PgConnection, other: &mut PgConnection) -> Result<bool, sqlx::Error> {
     let first = backend_pid(conn).await?;
-    let mut other = opts.connect().await?;
-    let theirs = backend_pid(&mut other).await;
-    let again = backend_pid(conn).await;
-    let _ = other.close().await;
-    Ok(theirs? == first || again? != first)
+    let theirs = backend_pid(other).await?;
+    let again = backend_pid(conn).await?;
+    Ok(theirs == first || again != first)
 }

@@ -13,9 +13,9 @@ use crate::core::pg::store::Target;
 use crate::core::pg::value::Row;
 use crate::js::abort::{self, AbortHook, Signal};
 use crate::js::args;
-use crate::js::convert::{self, JsOut};
+use crate::js::convert::{self, Encoded, JsOut};
 use crate::js::error::{
-    js_error, out_bool, out_number, out_opt_row, out_page, out_row, out_rows, run,
+    js_error, out_bool, out_number, out_opt_row, out_page, out_row, out_rows, run, Output,
 };
 use crate::js::methods::{methods, out_void};
 use crate::js::storage::PostgresAdminStorage;
@@ -122,13 +122,24 @@ methods! {
 /// `waitForBuild`'s result, with the signal listener to remove on the JS thread.
 type WaitOutcome = (CoreResult<Option<Row>>, Option<AbortHook>);
 
-fn out_wait(env: &Env, (result, hook): WaitOutcome) -> napi::Result<JsOut> {
-    if let Some(hook) = hook {
-        hook.detach(env);
+/// `waitForBuild`'s output: the build encoded on the worker like any row, the listener
+/// removed on the JS thread.
+#[derive(Clone, Copy)]
+struct WaitOut;
+
+impl Output<WaitOutcome> for WaitOut {
+    type Ready = (CoreResult<Option<Encoded>>, Option<AbortHook>);
+    fn ready(&self, (result, hook): WaitOutcome) -> Self::Ready {
+        (result.map(|r| out_opt_row.ready(r)), hook)
     }
-    match result {
-        Ok(row) => convert::opt_row(env, row),
-        Err(e) => Err(js_error(env, &e)),
+    fn finish(&self, env: &Env, (result, hook): Self::Ready) -> napi::Result<JsOut> {
+        if let Some(hook) = hook {
+            hook.detach(env);
+        }
+        match result {
+            Ok(row) => out_opt_row.finish(env, row),
+            Err(e) => Err(js_error(env, &e)),
+        }
     }
 }
 
@@ -188,6 +199,6 @@ impl BuildsPG {
                 Ok::<WaitOutcome, StoreError>((result, hook))
             })
         })();
-        run(env, work, out_wait)
+        run(env, work, WaitOut)
     }
 }

@@ -2,25 +2,11 @@
 //! `core::routes::route_info`.
 #![allow(non_snake_case)] // argument names are the JS ones: they name the argument in errors
 
-use napi::{Env, JsValue};
-
 use crate::core::domains::crud::{self, Routes};
 use crate::core::domains::routes;
-use crate::core::pg::value::Row;
-use crate::js::convert::{self, JsOut};
-use crate::js::error::{out_bool, out_opt_row, out_row};
+use crate::js::error::{out_bool, out_opt_row, out_row, out_rows};
 use crate::js::methods::methods;
 use crate::js::storage::PostgresAdminStorage;
-
-/// `RouteInfo[]`. Unlike other lists, rows differ in shape (`lastHealthCheck` only once
-/// checked), so each object gets its own keys.
-fn out_route_infos(env: &Env, rows: Vec<Row>) -> napi::Result<JsOut> {
-    let mut arr = env.create_array(rows.len() as u32)?;
-    for (i, r) in rows.into_iter().enumerate() {
-        arr.set(i as u32, convert::row(env, r)?)?;
-    }
-    Ok(JsOut(arr.raw()))
-}
 
 methods! {
     /// The seed's `RoutesPG` domain object (`storage.routes`).
@@ -48,9 +34,9 @@ methods! {
     /// Whether a route was deleted.
     delete routes delete_route(id: text) "id: string" -> out_bool "Promise<boolean>" = crud::delete::<Routes>;
     /// The project's routes, newest first.
-    select routes list_routes(projectId: text) "projectId: string" -> out_route_infos "Promise<RouteInfo[]>" = routes::list;
+    select routes list_routes(projectId: text) "projectId: string" -> out_rows "Promise<RouteInfo[]>" = routes::list;
     /// Every active route, by subdomain.
-    select routes list_active_routes() "" -> out_route_infos "Promise<RouteInfo[]>" = routes::list_active;
+    select routes list_active_routes() "" -> out_rows "Promise<RouteInfo[]>" = routes::list_active;
     }
 
     flat {}
