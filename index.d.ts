@@ -404,6 +404,21 @@ export interface ReclaimOptions {
   /** A build whose lease expired after this many claims is failed, not requeued (default 3). */
   maxAttempts?: number
 }
+/** `getBuildLogs` options. */
+export interface BuildLogsOptions {
+  /**
+   * Read the log after this many UTF-8 bytes (an integer ≥ 0; default 0, the whole log): the
+   * `nextOffset` of an earlier call, or `Buffer.byteLength(build.logs)`.
+   */
+  afterOffset?: number
+}
+/** Part of a build's log (`getBuildLogs`). */
+export interface BuildLogs {
+  /** The log after `afterOffset` (`''` when nothing was appended since). */
+  logs: string
+  /** The log's length in UTF-8 bytes now: the `afterOffset` of the next call. */
+  nextOffset: number
+}
 /** What `reclaimStaleBuilds` did. */
 export interface ReclaimResult {
   requeued: number
@@ -728,10 +743,19 @@ export declare class BuildsPG {
    */
   updateBuildStatus(id: string, status: BuildStatus, errorMessage?: string | null): Promise<Build | null>
   /**
-   * Append to the build's logs atomically (concurrent appenders never lose a chunk). A
-   * missing build is ignored, as in the seed.
+   * Append to the build's logs atomically (concurrent appenders never lose a chunk), in
+   * the time of the appended text whatever the log's size (only the new text is written,
+   * as a chunk). A missing build is ignored, as in the seed.
    */
   appendBuildLogs(id: string, logs: string): Promise<void>
+  /**
+   * The build's log after `afterOffset` (default 0: all of it), for tailing:
+   * `{ logs, nextOffset }`. Offsets count UTF-8 bytes of the whole log
+   * (`getBuildById(id).logs`); `nextOffset` is where the log ends now: pass it back as
+   * `afterOffset` to get only what was appended since. Reads only the requested part.
+   * `null` when there is no such build.
+   */
+  getBuildLogs(id: string, options?: BuildLogsOptions): Promise<BuildLogs | null>
   /**
    * Mark the build failed with this message, completed now; `null` when there is no such
    * build.
@@ -884,8 +908,9 @@ export declare class PostgresAdminStorage {
   /** The build with this id, or `null`. */
   getBuild(id: string): Promise<Build | null>
   /**
-   * Append to the build's logs atomically (concurrent appenders never lose a chunk). A
-   * missing build is ignored, as in the seed.
+   * Append to the build's logs atomically (concurrent appenders never lose a chunk), in
+   * the time of the appended text whatever the log's size (only the new text is written,
+   * as a chunk). A missing build is ignored, as in the seed.
    */
   appendBuildLogs(id: string, logs: string): Promise<void>
   /** `AdminStorage.listBuildsForDeployment`: one page, newest first, in one round trip. */

@@ -18,6 +18,7 @@ import {
 
 const MIGRATION_TABLE = 'admin_pg_native_migrations';
 const ALL_TABLES = [
+  'admin_build_log_chunks',
   'admin_builds',
   'admin_deployments',
   'admin_pg_native_migrations',
@@ -85,11 +86,12 @@ describe('init()', () => {
       [2, false],
       [3, false],
       [4, false],
+      [5, false],
     ]);
     const roles = await systemRoles(s.schemaName);
     expect(roles.map((r) => r.name)).toEqual(['platform_admin', 'team_admin', 'team_member', 'team_owner', 'team_viewer']);
     expect(roles.find((r) => r.name === 'platform_admin')?.permissions).toEqual(['*']);
-    expect(await s.migrationStatus()).toEqual({ applied: [1, 2, 3, 4], pending: [] });
+    expect(await s.migrationStatus()).toEqual({ applied: [1, 2, 3, 4, 5], pending: [] });
   });
 
   it('is idempotent: a second init() on the same storage and one from a new storage change nothing', async () => {
@@ -109,7 +111,7 @@ describe('init()', () => {
 
   it('migrationStatus() lists every version as pending before init', async () => {
     const s = createStorage();
-    expect(await s.migrationStatus()).toEqual({ applied: [], pending: [1, 2, 3, 4] });
+    expect(await s.migrationStatus()).toEqual({ applied: [], pending: [1, 2, 3, 4, 5] });
   });
 
   it('8 concurrent inits from separate node processes on one empty schema all succeed, each migration recorded once', async () => {
@@ -127,6 +129,7 @@ describe('init()', () => {
       { version: 2, n: '1' },
       { version: 3, n: '1' },
       { version: 4, n: '1' },
+      { version: 5, n: '1' },
     ]);
     const [{ n }] = await sideQuery<{ n: string }>(`select count(*) as n from "${schema}".admin_roles where is_system`);
     expect(n).toBe('5');
@@ -205,7 +208,7 @@ describe('adopting a schema created by the TypeScript adapter', () => {
     ]) {
       const rows = await sideQuery(`select * from "${schema}".${t} order by id`);
       // Columns later migrations add (with defaults) are not part of the comparison.
-      out[t] = rows.map(({ updated_at: _u, log_path: _l, locked_by: _b, lease_expires_at: _e, attempts: _a, ...rest }) => rest);
+      out[t] = rows.map(({ updated_at: _u, log_path: _l, locked_by: _b, lease_expires_at: _e, attempts: _a, log_chunk_bytes: _c, ...rest }) => rest);
     }
     out.customRoles = await sideQuery(`select id, name, permissions from "${schema}".admin_roles where not coalesce(is_system, false)`);
     return out;
@@ -243,6 +246,7 @@ describe('adopting a schema created by the TypeScript adapter', () => {
       [2, false],
       [3, false],
       [4, false],
+      [5, false],
     ]);
     expect(await columnExists(schema, 'admin_builds', 'log_path')).toBe(true);
     // The TS adapter's own table is left alone.
@@ -282,6 +286,7 @@ describe('adopting a schema created by the TypeScript adapter', () => {
       [2, false],
       [3, false],
       [4, false],
+      [5, false],
     ]);
     expect(await columnExists(schema, 'admin_builds', 'log_path')).toBe(true);
     expect(await sideQuery(`select key, encrypted_value from "${schema}".admin_project_env_vars`)).toEqual([

@@ -15,6 +15,8 @@ import {
   type AdminPgErrorCode,
   AdminPgDB,
   type Build,
+  type BuildLogs,
+  type BuildLogsOptions,
   type BuildStatus,
   type BuildTrigger,
   type ClaimOptions,
@@ -346,6 +348,24 @@ export async function observabilitySection(): Promise<void> {
   new PostgresAdminStorage({ connectionString: 'postgres://p/db', slowQueryMillis: '200' });
   // @ts-expect-error a logger needs warn
   new PostgresAdminStorage({ connectionString: 'postgres://p/db', logger: { info() {} } });
+}
+
+// ---------------------------------------------------------------------------------------
+// Build logs: tailing by byte offset
+// ---------------------------------------------------------------------------------------
+export async function buildLogsSection(storage: PostgresAdminStorage): Promise<void> {
+  const builds = storage.builds;
+  const all: BuildLogs | null = await builds.getBuildLogs('id');
+  const options: BuildLogsOptions = { afterOffset: all?.nextOffset };
+  const more: BuildLogs | null = await builds.getBuildLogs('id', options);
+  const text: string = more!.logs;
+  const next: number = more!.nextOffset;
+  void [text, next];
+  // @ts-expect-error the offset is a number
+  await builds.getBuildLogs('id', { afterOffset: '10' });
+  // @ts-expect-error the result may be null (no such build)
+  const never: BuildLogs = await builds.getBuildLogs('id');
+  void never;
 }
 
 // ---------------------------------------------------------------------------------------

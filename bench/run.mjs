@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --only a,c] [-- --durable] [-- --allow-debug] [-- --trace]`
+// `npm run bench [-- --quick] [-- --only a,c,logs] [-- --durable] [-- --allow-debug] [-- --trace] [-- --logs-full]`
 //
 // `--trace` runs only the observability overhead variants (bench/trace.mjs: getUser at 64 in
 // flight before #12, with no subscriber, a no-op tracingChannel subscriber and OpenTelemetry)
@@ -9,7 +9,9 @@
 // Starts (or uses, via DATABASE_URL) a PostgreSQL, loads the data in a schema of its own,
 // runs every workload of workloads.mjs against every comparator (ours, pg-adapter,
 // postgres.js, pgbench), prints the table, and after a full run rewrites the generated part of
-// BENCHMARKS.md and bench/ratio-chart.svg. `--quick` is the CI smoke run (a few seconds; no
+// BENCHMARKS.md and bench/ratio-chart.svg; whenever the log-append curve ran (not --quick) it
+// also rewrites BENCHMARKS.md's "Log-append curve" section and bench/log-append-chart.svg
+// (`--only logs` runs just that). `--quick` is the CI smoke run (a few seconds; no
 // timing assertions: it fails only when something is broken). Drops its schemas at the end.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -161,11 +163,14 @@ try {
   }
   const ctx = {
     url: benchUrl, schema, size, raw, log, newSchema, comps, openers, ours: comps[0],
-    pgbench: findPgbench(), versions: {},
+    pgbench: findPgbench(), versions: {}, quick, logsFull: argv.includes('--logs-full'),
   };
   log(`${quick ? 'quick' : 'full'} run; schema ${schema}; pgbench: ${ctx.pgbench ?? 'not found'}`);
-  ctx.data = await loadData(ctx);
-  log(`data loaded (${size.users} users, 100 projects × 5 env vars, 1,000 deployments, 1,000 builds, 1,000 members)`);
+  // (logs) makes its own data.
+  if (!only || only.some((id) => id !== 'logs')) {
+    ctx.data = await loadData(ctx);
+    log(`data loaded (${size.users} users, 100 projects × 5 env vars, 1,000 deployments, 1,000 builds, 1,000 members)`);
+  }
 
   if (trace) {
     const t = await import('./trace.mjs');
@@ -219,6 +224,12 @@ try {
     report.writeBenchmarksMd(path.join(root, 'BENCHMARKS.md'), report.markdown(rows, meta));
     fs.writeFileSync(path.join(here, 'ratio-chart.svg'), report.svgChart(rows, `admin-pg-native vs comparators (${meta.date.slice(0, 10)})`));
     log('wrote BENCHMARKS.md and bench/ratio-chart.svg');
+  }
+  if (!quick && ctx.logCurve) {
+    fs.writeFileSync(path.join(here, 'results', 'log-curve.json'), JSON.stringify({ meta, curve: ctx.logCurve }, null, 2));
+    report.writeSection(path.join(root, 'BENCHMARKS.md'), 'logs', report.logCurveMarkdown(ctx.logCurve, rows, meta));
+    fs.writeFileSync(path.join(here, 'log-append-chart.svg'), report.logCurveSvg(ctx.logCurve, `appendBuildLogs: µs per 1 KiB append against log size (${meta.date.slice(0, 10)})`));
+    log('wrote the "Log-append curve" section of BENCHMARKS.md and bench/log-append-chart.svg');
   }
   const unavailable = rows.filter((r) => r.comparator === 'ours' && r.na).length;
   log(`done in ${meta.durationS.toFixed(1)} s${unavailable ? `; ${unavailable} case(s) n/a on ours (methods not available yet)` : ''}`);

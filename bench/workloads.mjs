@@ -1,4 +1,4 @@
-// The workloads (a)–(h): data loading (untimed, through fast paths), the timing loops, and
+// The workloads (a)–(h) and (logs, in logs.mjs): data loading (untimed, through fast paths), the timing loops, and
 // one function per workload that runs every comparator, round-robin over the rounds, and
 // returns one result row per (case, comparator). A comparator without the method gets an
 // n/a row instead of failing.
@@ -388,4 +388,13 @@ export const WORKLOADS = [
   { id: 'f', title: 'permission checks', run: permissions },
   { id: 'g', title: 'init()', run: init },
   { id: 'h', title: 'memory', run: rss },
+  // Last: its old-statement replay leaves megabytes of dead TOAST for autovacuum.
+  {
+    id: 'logs', title: 'log-append curve', run: async (ctx) => {
+      const { logCurve } = await import('./logs.mjs');
+      const { rows, curve } = await logCurve(ctx, { quick: ctx.quick, full: ctx.logsFull });
+      ctx.logCurve = curve;
+      return rows;
+    },
+  },
 ];

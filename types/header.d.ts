@@ -404,6 +404,21 @@ export interface ReclaimOptions {
   /** A build whose lease expired after this many claims is failed, not requeued (default 3). */
   maxAttempts?: number
 }
+/** `getBuildLogs` options. */
+export interface BuildLogsOptions {
+  /**
+   * Read the log after this many UTF-8 bytes (an integer ≥ 0; default 0, the whole log): the
+   * `nextOffset` of an earlier call, or `Buffer.byteLength(build.logs)`.
+   */
+  afterOffset?: number
+}
+/** Part of a build's log (`getBuildLogs`). */
+export interface BuildLogs {
+  /** The log after `afterOffset` (`''` when nothing was appended since). */
+  logs: string
+  /** The log's length in UTF-8 bytes now: the `afterOffset` of the next call. */
+  nextOffset: number
+}
 /** What `reclaimStaleBuilds` did. */
 export interface ReclaimResult {
   requeued: number

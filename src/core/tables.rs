@@ -16,6 +16,8 @@ pub enum ColType {
     Text,
     /// `INTEGER`
     Int4,
+    /// `BIGINT`
+    Int8,
     /// `REAL`
     Float4,
     /// `BOOLEAN`
@@ -41,6 +43,10 @@ pub struct Column {
     /// 0: the TypeScript adapter's column (its `TABLE_SCHEMAS`); n: added by our migration n
     /// (1: `0001_initial.sql` has it beyond the adapter's `TABLE_SCHEMAS`).
     pub since: u32,
+    /// Why the column is the storage's own bookkeeping, when it is: such a column is never
+    /// returned (`Table::select_list`), written or filtered on by callers (the engine knows no
+    /// such field), and is not in the TypeScript types. `None` for a column of the rows.
+    pub internal: Option<&'static str>,
 }
 
 impl Column {
@@ -55,6 +61,19 @@ impl Column {
     /// Whether a domain create must give it: `NOT NULL` without a default.
     pub fn required(&self) -> bool {
         self.ddl.contains("NOT NULL") && !self.ddl.contains("DEFAULT")
+    }
+
+    /// Whether the column is the storage's own (`internal`), not a field of the rows.
+    pub fn is_internal(&self) -> bool {
+        self.internal.is_some()
+    }
+}
+
+/// `internal` of a `table!` column: its reason, if one was given.
+const fn internal(reason: &[&'static str]) -> Option<&'static str> {
+    match reason {
+        [why] => Some(why),
+        _ => None,
     }
 }
 
@@ -89,7 +108,74 @@ impl Table {
             .collect();
         format!("\n    {}\n  ", lines.join(",\n    "))
     }
+
+    /// How a column of this table is read when it is not read as stored: an SQL expression
+    /// in which `{t}` stands for the row's reference (table name or alias) and `{s}` for the
+    /// quoted schema. `None` for a plain column.
+    pub fn read_expr(&self, column: &str) -> Option<&'static str> {
+        READ_EXPRESSIONS
+            .iter()
+            .find(|(t, c, _)| *t == self.name && *c == column)
+            .map(|(_, _, e)| *e)
+    }
+
+    /// Whether `SELECT *` reads this table's rows as the storage returns them: no computed
+    /// column (`READ_EXPRESSIONS`), no internal one.
+    pub fn reads_as_stored(&self) -> bool {
+        !READ_EXPRESSIONS
+            .iter()
+            .any(|(name, _, _)| *name == self.name)
+            && !self.columns.iter().any(Column::is_internal)
+    }
+
+    /// What `SELECT *` / `RETURNING *` means for this table's rows as the storage returns
+    /// them, for a row referenced as `t`: `*` when the table `reads_as_stored`; otherwise
+    /// every column of the rows in order, the computed ones through their expression, the
+    /// internal ones (`admin_builds.log_chunk_bytes`) left out. `schema` replaces `{s}` (pass
+    /// `"{s}"` for a template `Ctx::query` resolves).
+    pub fn select_list(&self, t: &str, schema: &str) -> String {
+        if self.reads_as_stored() {
+            return "*".into();
+        }
+        self.columns
+            .iter()
+            .filter(|c| !c.is_internal())
+            .map(|c| match self.read_expr(c.name) {
+                Some(e) => format!(
+                    "{} AS {}",
+                    e.replace("{t}", t).replace("{s}", schema),
+                    c.name
+                ),
+                None => format!("{t}.{}", c.name),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The expression a filter or an ORDER BY on `col` uses, for an unaliased row.
+    pub fn filter_expr(&self, col: &Column, schema: &str) -> String {
+        match self.read_expr(col.name) {
+            Some(e) => format!("({})", e.replace("{t}", self.name).replace("{s}", schema)),
+            None => col.name.to_string(),
+        }
+    }
 }
+
+/// A build's log as read (migration 0005): the `logs` column (the base) followed by the
+/// build's appended chunks in offset order; the column alone when it has none
+/// (`log_chunk_bytes = 0`, which costs a row nothing more than reading the column).
+///
+/// The chunks come in order from a subquery with ORDER BY (an index scan of the primary key):
+/// PostgreSQL never flattens such a subquery, and a plain aggregate consumes its input in
+/// order. `string_agg(chunk, '' ORDER BY end_offset)` would sort them again, spilling to disk
+/// past `work_mem` (PostgreSQL < 16): ~35 ms instead of ~23 ms for 8 MiB in 1 KiB chunks.
+pub const BUILD_LOGS_READ: &str = "CASE WHEN {t}.log_chunk_bytes = 0 THEN {t}.logs \
+     ELSE COALESCE({t}.logs, '') || COALESCE((SELECT string_agg(c.chunk, '') FROM \
+     (SELECT chunk FROM {s}.admin_build_log_chunks WHERE build_id = {t}.id ORDER BY end_offset) c), \
+     '') END";
+
+/// Columns read through an expression: `(table, column, expression)`.
+pub static READ_EXPRESSIONS: &[(&str, &str, &str)] = &[("admin_builds", "logs", BUILD_LOGS_READ)];
 
 /// A default index of the seed's `DEFAULT_INDEXES`.
 #[derive(Debug)]
@@ -109,11 +195,13 @@ pub fn table_by_name(name: &str) -> Option<&'static Table> {
 }
 
 /// `table! { key => name { column… } constraint… }`, a column a line:
-/// `"sql_name" "jsName" ColType "definition"`, and `since n` after a column the TypeScript
-/// adapter's schema lacks.
+/// `"sql_name" "jsName" ColType "definition"`, `since n` after a column the TypeScript
+/// adapter's schema lacks, and `internal "why"` after one of the storage's own
+/// (`Column::internal`).
 macro_rules! table {
     ($key:literal => $name:literal {
-        $($col:literal $camel:literal $ty:ident $ddl:literal $(since $since:literal)?,)*
+        $($col:literal $camel:literal $ty:ident $ddl:literal $(since $since:literal)?
+          $(internal $why:literal)?,)*
     } $($constraint:literal)*) => {
         Table {
             key: $key,
@@ -124,6 +212,7 @@ macro_rules! table {
                 ty: ColType::$ty,
                 ddl: $ddl,
                 since: 0 $(+ $since)?,
+                internal: internal(&[$($why),*]),
             }),*],
             constraints: &[$($constraint),*],
         }
@@ -250,6 +339,8 @@ pub static TABLE_LIST: &[Table] = &[
         "locked_by" "lockedBy" Text "TEXT" since 3,
         "lease_expires_at" "leaseExpiresAt" Timestamptz "TIMESTAMPTZ" since 3,
         "attempts" "attempts" Int4 "INTEGER NOT NULL DEFAULT 0" since 3,
+        "log_chunk_bytes" "logChunkBytes" Int8 "BIGINT NOT NULL DEFAULT 0" since 5
+            internal "the bytes of the build's appended log chunks (domains/builds.rs)",
     } },
     table! { "running_servers" => "admin_running_servers" {
         "id" "id" Uuid "UUID PRIMARY KEY DEFAULT gen_random_uuid()",
@@ -446,6 +537,47 @@ mod tests {
     }
 
     #[test]
+    fn build_rows_read_the_whole_log_and_other_tables_read_as_stored() {
+        let builds = table_by_name("admin_builds").unwrap();
+        assert!(!builds.reads_as_stored());
+        let list = builds.select_list("b", "\"s\"");
+        assert!(list.starts_with("b.id, b.deployment_id, "), "{list}");
+        assert!(list
+            .contains("CASE WHEN b.log_chunk_bytes = 0 THEN b.logs ELSE COALESCE(b.logs, '') || "));
+        assert!(list.contains(
+            "FROM \"s\".admin_build_log_chunks WHERE build_id = b.id ORDER BY end_offset"
+        ));
+        assert!(list.contains(" END AS logs, b.log_path, "));
+        assert!(list.ends_with("b.attempts"));
+        assert!(!list.contains("{t}") && !list.contains("{s}"));
+        // Every column of the rows once; the internal counter is not returned.
+        assert!(builds.column("logChunkBytes").unwrap().is_internal());
+        assert!(!list.contains("b.log_chunk_bytes,") && !list.ends_with("log_chunk_bytes"));
+        for c in builds.columns.iter().filter(|c| !c.is_internal()) {
+            let plain = format!("b.{}, ", c.name);
+            let computed = format!(" AS {}, ", c.name);
+            assert!(
+                format!("{list}, ").contains(&plain) || list.contains(&computed),
+                "{}",
+                c.name
+            );
+        }
+        let logs = builds.column("logs").unwrap();
+        assert!(builds
+            .filter_expr(logs, "q")
+            .starts_with("(CASE WHEN admin_builds."));
+        assert_eq!(
+            builds.filter_expr(builds.column("status").unwrap(), "q"),
+            "status"
+        );
+        for t in TABLE_LIST.iter().filter(|t| t.name != "admin_builds") {
+            assert!(t.reads_as_stored(), "{}", t.name);
+            assert_eq!(t.select_list(t.name, "q"), "*", "{}", t.name);
+            assert!(!t.columns.iter().any(Column::is_internal), "{}", t.name);
+        }
+    }
+
+    #[test]
     fn default_indexes_name_real_columns() {
         assert_eq!(DEFAULT_INDEXES.len(), 37);
         for ix in DEFAULT_INDEXES {
@@ -491,6 +623,7 @@ mod tests {
                     "UUID" => ColType::Uuid,
                     "VARCHAR" | "TEXT" => ColType::Text,
                     "INTEGER" => ColType::Int4,
+                    "BIGINT" => ColType::Int8,
                     "REAL" => ColType::Float4,
                     "BOOLEAN" => ColType::Bool,
                     "JSONB" => ColType::Jsonb,

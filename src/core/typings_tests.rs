@@ -53,7 +53,7 @@ enum Kind {
 fn kind_of(ty: ColType) -> Kind {
     match ty {
         ColType::Uuid | ColType::Text => Kind::String,
-        ColType::Int4 | ColType::Float4 => Kind::Number,
+        ColType::Int4 | ColType::Int8 | ColType::Float4 => Kind::Number,
         ColType::Bool => Kind::Boolean,
         ColType::Timestamptz => Kind::Date,
         ColType::Jsonb => Kind::Json,
@@ -179,7 +179,8 @@ fn compare(decls: &Declarations, interface: &str, table: &Table, added: &[&str])
             .iter()
             .find(|(n, _)| n.trim_end_matches('?') == camel)
     };
-    for c in table.columns {
+    // Internal columns (`Column::internal`) are not fields of the rows.
+    for c in table.columns.iter().filter(|c| !c.is_internal()) {
         let Some((_, ty)) = find(c.camel) else {
             problems.push(format!(
                 "{interface}: no field {} ({}.{})",
@@ -211,7 +212,11 @@ fn compare(decls: &Declarations, interface: &str, table: &Table, added: &[&str])
     }
     for (name, _) in &fields {
         let name = name.trim_end_matches('?');
-        if table.column(name).is_none_or(|c| c.camel != name) && !added.contains(&name) {
+        if table
+            .column(name)
+            .is_none_or(|c| c.camel != name || c.is_internal())
+            && !added.contains(&name)
+        {
             problems.push(format!("{interface}.{name}: no column of {}", table.name));
         }
     }

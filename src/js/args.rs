@@ -136,6 +136,12 @@ pub fn claim(env: &Env, v: Unknown, name: &str) -> Result<Claim> {
     claim_of(env, options(env, v, name)?)
 }
 
+/// `options?: BuildLogsOptions`: `afterOffset`, a non-negative integer (UTF-8 bytes of the
+/// log), or none (the whole log).
+pub fn after_offset(env: &Env, v: Unknown, name: &str) -> Result<Option<i64>> {
+    option_limit(env, options(env, v, name)?, "afterOffset")
+}
+
 /// `options?: WaitForBuildOptions` as the object to read (checked to be one).
 pub fn options_object<'a>(env: &Env, v: Unknown<'a>, name: &str) -> Result<Option<Unknown<'a>>> {
     options(env, v, name)

@@ -10,6 +10,11 @@
 //! `queue_listener`) and claims as soon as a build is queued. A claim may carry a lease
 //! (`locked_by`, `lease_expires_at`, `attempts`): the worker extends it with `heartbeat`, and
 //! `reclaim_stale` requeues the builds of workers that stopped heartbeating (they died).
+//!
+//! Logs (migration 0005): a build's log is its `logs` column followed by the chunks
+//! `append_logs` wrote into `admin_build_log_chunks`, so an append writes only its own bytes.
+//! Every statement returning builds selects them through `build_sql!` (`{build}`: the rows'
+//! columns with `logs` as the whole text, `Table::select_list`), never `*`.
 
 use std::time::Duration;
 
@@ -24,8 +29,28 @@ use crate::core::pg::queue_listener::Cancel;
 use crate::core::pg::stmt::parse_id;
 use crate::core::pg::store::Store;
 use crate::core::pg::value::Row;
+use crate::core::tables::{table_by_name, Table};
 
 pub use super::validate::{BUILD_STATUSES, BUILD_TRIGGERS};
+
+fn table() -> &'static Table {
+    table_by_name("admin_builds").expect("admin_builds is a known table")
+}
+
+/// A statement template in which `{build}` stands for a build row (aliased `b`) as every read
+/// returns it: the rows' columns, `logs` being the whole log (the column followed by the
+/// appended chunks, see `append_logs`). Assembled once per call site, a `{s}` template like a
+/// literal one. A query with a LIMIT selects `{build}` over a subquery that sorts and limits
+/// plain rows, so that only the rows returned have their chunks read (the planner may
+/// otherwise compute the select list below the sort, for every row it sorts).
+macro_rules! build_sql {
+    ($template:expr) => {{
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            $template.replace("{build}", &table().select_list("b", "{s}"))
+        });
+        SQL.as_str()
+    }};
+}
 
 /// What `update_status` does to `error_message`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,8 +77,8 @@ pub async fn update_status(
         ErrorMessage::Keep => (false, None),
         ErrorMessage::Set(m) => (true, m),
     };
-    ctx.query(
-        "UPDATE {s}.admin_builds SET \
+    ctx.query(build_sql!(
+        "UPDATE {s}.admin_builds b SET \
                status = $2, \
                started_at = CASE WHEN $2 = 'building' THEN now() ELSE started_at END, \
                completed_at = CASE WHEN $2 IN ('succeeded', 'failed', 'cancelled') \
@@ -62,8 +87,8 @@ pub async fn update_status(
                locked_by = CASE WHEN $2 IN ('building', 'deploying') THEN locked_by END, \
                lease_expires_at = CASE WHEN $2 IN ('building', 'deploying') \
                                        THEN lease_expires_at END \
-             WHERE id = $1 RETURNING *",
-    )
+             WHERE id = $1 RETURNING {build}"
+    ))
     .bind_id(id)
     .bind(status)
     .bind(set_error)
@@ -72,17 +97,132 @@ pub async fn update_status(
     .await
 }
 
-/// Append to the build's log in place (`logs || $2` under the row lock, so concurrent
-/// appenders never lose a chunk). Nothing is sent back: logs can be megabytes. Whether the
-/// build exists.
+/// Append to the build's log. Only the new text is written: one row in
+/// `admin_build_log_chunks` (migration 0005) and the build's `log_chunk_bytes` bumped, in one
+/// statement; the TOASTed `logs` column is left alone, so an append costs the same whatever
+/// the log's size. The counter's UPDATE takes the build's row lock until commit, so
+/// concurrent appenders never lose a chunk and their chunks are ordered as they commit.
+/// Nothing is sent back: logs can be megabytes. Whether the build exists.
 pub async fn append_logs(ctx: &Ctx, conn: &mut PgConnection, id: &str, text: &str) -> Result<bool> {
-    let updated = ctx
-        .query("UPDATE {s}.admin_builds SET logs = COALESCE(logs, '') || $2 WHERE id = $1")
-        .bind_id(id)
+    let Some(id) = parse_id(id) else {
+        return Ok(false);
+    };
+    if text.is_empty() {
+        // No chunk (offsets stay strictly increasing); a NULL log becomes '' as
+        // `COALESCE(logs, '') || ''` made it.
+        let exists: bool = ctx
+            .query(
+                "WITH u AS (UPDATE {s}.admin_builds SET logs = '' \
+                   WHERE id = $1 AND logs IS NULL AND log_chunk_bytes = 0 RETURNING 1) \
+                 SELECT EXISTS (SELECT 1 FROM {s}.admin_builds WHERE id = $1)",
+            )
+            .bind(id)
+            .fetch_scalar(&mut *conn)
+            .await?;
+        return Ok(exists);
+    }
+    let appended = ctx
+        .query(
+            "WITH b AS (UPDATE {s}.admin_builds SET log_chunk_bytes = log_chunk_bytes + $3 \
+               WHERE id = $1 RETURNING id, log_chunk_bytes) \
+             INSERT INTO {s}.admin_build_log_chunks (build_id, end_offset, chunk) \
+             SELECT id, log_chunk_bytes, $2 FROM b",
+        )
+        .bind(id)
         .bind(text)
+        .bind(text.len() as i64)
         .rows_affected(conn)
         .await?;
-    Ok(updated > 0)
+    Ok(appended > 0)
+}
+
+/// Part of a build's log (`get_logs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogTail {
+    /// The log after the requested offset.
+    pub logs: String,
+    /// Where the log ends now: the offset to ask for next time.
+    pub next_offset: i64,
+}
+
+/// The build's log after `after_offset` (default 0: all of it), for tailing. Offsets count
+/// UTF-8 bytes of the whole log (what `logs` of the build reads; `octet_length` of the column,
+/// i.e. a database in the UTF8 encoding, PostgreSQL's usual one), so `next_offset` is the
+/// log's byte length now, and a caller holding a log of `n` bytes passes `n` to get what was
+/// appended since. An offset inside a character starts at the next character; an offset past
+/// the end (the log was replaced by a shorter one) reads `""` with the current end. One
+/// statement (one snapshot): appended chunks after the offset are an index range scan, and
+/// the `logs` column is read only when the offset falls inside it. `None` when there is no
+/// such build; a build whose `logs` is NULL reads as `""`.
+pub async fn get_logs(
+    ctx: &Ctx,
+    conn: &mut PgConnection,
+    id: &str,
+    after_offset: Option<i64>,
+) -> Result<Option<LogTail>> {
+    let after = after_offset.unwrap_or(0);
+    if after < 0 {
+        return Err(StoreError::invalid(format!(
+            "afterOffset must be a non-negative integer, got {after}"
+        )));
+    }
+    let Some(id) = parse_id(id) else {
+        return Ok(None);
+    };
+    let rows = ctx
+        .query(
+            "WITH b AS MATERIALIZED ( \
+               SELECT coalesce(octet_length(logs), 0)::int8 AS base, log_chunk_bytes, \
+                      CASE WHEN $2 < coalesce(octet_length(logs), 0) THEN logs END AS head \
+               FROM {s}.admin_builds WHERE id = $1 \
+             ) \
+             SELECT 0 AS part, b.base + b.log_chunk_bytes AS end_offset, b.head AS text FROM b \
+             UNION ALL \
+             SELECT 1, b.base + c.end_offset, c.chunk \
+             FROM b JOIN {s}.admin_build_log_chunks c \
+               ON c.build_id = $1 AND c.end_offset > $2 - b.base \
+             WHERE b.log_chunk_bytes > 0 \
+             ORDER BY part, end_offset",
+        )
+        .bind(id)
+        .bind(after)
+        .fetch_all(&mut *conn)
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let end: i64 = sqlx::Row::try_get(first, 1)?;
+    let mut logs = String::new();
+    if after < end {
+        // The head (the column's text) starts at 0, each chunk `len` bytes before its end.
+        let head: Option<String> = sqlx::Row::try_get(first, 2)?;
+        let mut pieces = Vec::with_capacity(rows.len());
+        if let Some(head) = head {
+            pieces.push((0i64, head));
+        }
+        for row in &rows[1..] {
+            let chunk_end: i64 = sqlx::Row::try_get(row, 1)?;
+            let chunk: String = sqlx::Row::try_get(row, 2)?;
+            pieces.push((chunk_end - chunk.len() as i64, chunk));
+        }
+        logs.reserve(pieces.iter().map(|(_, t)| t.len()).sum());
+        for (start, text) in &pieces {
+            logs.push_str(text_after(text, (after - start).max(0)));
+        }
+    }
+    Ok(Some(LogTail {
+        logs,
+        next_offset: end,
+    }))
+}
+
+/// `text` from byte `skip` on, moved forward to a character boundary.
+fn text_after(text: &str, skip: i64) -> &str {
+    let mut at = usize::try_from(skip).unwrap_or(usize::MAX).min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    &text[at..]
 }
 
 /// Mark the build failed with a message, completed now. `None` when there is no such build.
@@ -109,10 +249,12 @@ pub async fn list(
     deployment_id: &str,
     limit: Option<i64>,
 ) -> Result<Vec<Row>> {
-    ctx.query(
-        "SELECT * FROM {s}.admin_builds WHERE deployment_id = $1 \
-         ORDER BY created_at DESC, id LIMIT $2",
-    )
+    ctx.query(build_sql!(
+        // The page first, then the logs of its rows only (see `build_sql!`).
+        "SELECT {build} FROM (SELECT * FROM {s}.admin_builds WHERE deployment_id = $1 \
+           ORDER BY created_at DESC, id LIMIT $2) b \
+         ORDER BY b.created_at DESC, b.id"
+    ))
     .bind_id(deployment_id)
     .bind(limit)
     .fetch_rows(conn)
@@ -126,11 +268,16 @@ pub async fn list_page(
     deployment_id: &str,
     req: PageRequest,
 ) -> Result<Page> {
-    let sql = paged_sql!(
-        select "*",
-        from "{s}.admin_builds WHERE deployment_id = $1",
-        order by "created_at DESC, id"
-    );
+    // The page's plain rows (`paged_sql!`), then the logs of those rows only.
+    let sql = build_sql!(concat!(
+        "SELECT {build}, b.total FROM (",
+        paged_sql!(
+            select "*",
+            from "{s}.admin_builds WHERE deployment_id = $1",
+            order by "created_at DESC, id"
+        ),
+        ") b ORDER BY b.created_at DESC, b.id"
+    ));
     page::fetch(ctx, conn, sql, deployment_id, req).await
 }
 
@@ -151,12 +298,12 @@ pub async fn enqueue(
             truncate(deployment_id)
         ))
     })?;
-    ctx.query(
-        "INSERT INTO {s}.admin_builds \
+    ctx.query(build_sql!(
+        "INSERT INTO {s}.admin_builds AS b \
                (deployment_id, trigger, triggered_by, commit_sha, commit_message, \
                 status, logs, queued_at) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', '', now()) RETURNING *",
-    )
+             VALUES ($1, $2, $3, $4, $5, 'queued', '', now()) RETURNING {build}"
+    ))
     .bind(deployment_id)
     .bind(trigger)
     .bind(triggered_by)
@@ -204,14 +351,14 @@ impl Claim {
 /// newest row version while locking, and holds the lock until commit. (Adding it would also
 /// lead the planner to find the row by a full scan of the queue index instead of the key.)
 pub async fn dequeue(ctx: &Ctx, conn: &mut PgConnection, claim: &Claim) -> Result<Option<Row>> {
-    ctx.query(
-        "UPDATE {s}.admin_builds SET status = 'building', started_at = now(), \
+    ctx.query(build_sql!(
+        "UPDATE {s}.admin_builds b SET status = 'building', started_at = now(), \
                locked_by = $1, lease_expires_at = now() + $2::float8 * interval '1 millisecond', \
                attempts = attempts + 1 \
              WHERE id = (SELECT id FROM {s}.admin_builds WHERE status = 'queued' \
                          ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-             RETURNING *",
-    )
+             RETURNING {build}"
+    ))
     .bind(claim.worker_id.as_deref())
     .bind(claim.lease_ms)
     .fetch_row(conn)
@@ -234,7 +381,7 @@ pub async fn dequeue_batch(
     if n == 0 {
         return Ok(Vec::new());
     }
-    ctx.query(
+    ctx.query(build_sql!(
         "WITH next AS ( \
                SELECT id FROM {s}.admin_builds WHERE status = 'queued' \
                ORDER BY queued_at, id LIMIT $1 FOR UPDATE SKIP LOCKED \
@@ -244,10 +391,10 @@ pub async fn dequeue_batch(
                  lease_expires_at = now() + $3::float8 * interval '1 millisecond', \
                  attempts = b.attempts + 1 \
                FROM next WHERE b.id = next.id \
-               RETURNING b.* \
+               RETURNING {build} \
              ) \
-             SELECT * FROM claimed ORDER BY queued_at, id",
-    )
+             SELECT * FROM claimed ORDER BY queued_at, id"
+    ))
     .bind(n)
     .bind(claim.worker_id.as_deref())
     .bind(claim.lease_ms)
@@ -335,12 +482,12 @@ pub async fn heartbeat(
     worker_id: &str,
     extend_ms: i64,
 ) -> Result<Option<Row>> {
-    ctx.query(
-        "UPDATE {s}.admin_builds \
+    ctx.query(build_sql!(
+        "UPDATE {s}.admin_builds b \
              SET lease_expires_at = now() + $3::float8 * interval '1 millisecond' \
              WHERE id = $1 AND locked_by = $2 AND status IN ('building', 'deploying') \
-             RETURNING *",
-    )
+             RETURNING {build}"
+    ))
     .bind_id(id)
     .bind(worker_id)
     .bind(extend_ms)
@@ -402,9 +549,11 @@ pub async fn reclaim_stale(
 
 /// Every queued build, in the order `dequeue` would serve them.
 pub async fn list_queued(ctx: &Ctx, conn: &mut PgConnection) -> Result<Vec<Row>> {
-    ctx.query("SELECT * FROM {s}.admin_builds WHERE status = 'queued' ORDER BY queued_at, id")
-        .fetch_rows(conn)
-        .await
+    ctx.query(build_sql!(
+        "SELECT {build} FROM {s}.admin_builds b WHERE status = 'queued' ORDER BY queued_at, id"
+    ))
+    .fetch_rows(conn)
+    .await
 }
 
 /// 1-based place of a queued build in `dequeue` order (ties on `queued_at` broken by `id`,
@@ -448,4 +597,34 @@ pub async fn cancel_queued(ctx: &Ctx, conn: &mut PgConnection, deployment_id: &s
         .rows_affected(conn)
         .await?;
     Ok(cancelled as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_after_moves_forward_to_a_character() {
+        let s = "aé🚀b"; // 1 + 2 + 4 + 1 bytes
+        assert_eq!(text_after(s, 0), s);
+        assert_eq!(text_after(s, 1), "é🚀b");
+        assert_eq!(text_after(s, 2), "🚀b");
+        assert_eq!(text_after(s, 3), "🚀b");
+        assert_eq!(text_after(s, 4), "b");
+        assert_eq!(text_after(s, 7), "b");
+        assert_eq!(text_after(s, 8), "");
+        assert_eq!(text_after(s, 99), "");
+        assert_eq!(text_after(s, i64::MAX), "");
+    }
+
+    #[test]
+    fn build_statements_have_their_select_list() {
+        let sql = build_sql!("SELECT {build} FROM {s}.admin_builds b WHERE id = $1");
+        assert!(sql.starts_with("SELECT b.id, "));
+        assert!(sql.contains("{s}.admin_build_log_chunks"));
+        assert!(!sql.contains("{build}") && !sql.contains("log_chunk_bytes AS"));
+        // Made once per call site.
+        let again = build_sql!("SELECT {build} FROM {s}.admin_builds b WHERE id = $1");
+        assert_eq!(sql, again);
+    }
 }

@@ -2,6 +2,7 @@
 //! insert, update, delete, find with filters, count. Table and column names only ever come
 //! from `tables.rs`; every value is a bound parameter.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use sqlx::postgres::PgConnection;
@@ -86,6 +87,7 @@ pub fn sql_type(col: &Column) -> SqlType {
         ColType::Uuid => SqlType::Uuid,
         ColType::Text => SqlType::Text,
         ColType::Int4 => SqlType::Int4,
+        ColType::Int8 => SqlType::Int8,
         ColType::Float4 => SqlType::Float4,
         ColType::Bool => SqlType::Bool,
         ColType::Jsonb => SqlType::Jsonb,
@@ -94,8 +96,10 @@ pub fn sql_type(col: &Column) -> SqlType {
 }
 
 /// The column for a caller's field name, or a clear error naming it.
+/// Internal columns (`Column::internal`) are no fields: callers neither write nor filter them.
 pub fn column_of(table: &'static Table, field: &str) -> Result<&'static Column> {
-    table.column(field).ok_or_else(|| {
+    let col = table.column(field).filter(|c| !c.is_internal());
+    col.ok_or_else(|| {
         StoreError::invalid(format!(
             "unknown field `{}` for {}",
             truncate(field),
@@ -172,8 +176,9 @@ pub async fn insert(
     let cols = columns_of(table, fields, false)?;
     let sql = if cols.is_empty() {
         format!(
-            "INSERT INTO {} DEFAULT VALUES RETURNING *",
-            ctx.table(table.name)
+            "INSERT INTO {} DEFAULT VALUES RETURNING {}",
+            ctx.table(table.name),
+            returning(ctx, table)
         )
     } else {
         let used: Vec<&Column> = cols.iter().map(|(c, _)| *c).collect();
@@ -280,14 +285,26 @@ pub async fn batch_insert(
     Ok(out)
 }
 
-/// `INSERT INTO <table> (<columns>) <rows> RETURNING *`.
+/// `INSERT INTO <table> (<columns>) <rows> RETURNING <the rows as returned>`.
 fn insert_sql(ctx: &Ctx, table: &Table, columns: &[&Column], rows: &str) -> String {
     let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
     format!(
-        "INSERT INTO {} ({}) {rows} RETURNING *",
+        "INSERT INTO {} ({}) {rows} RETURNING {}",
         ctx.table(table.name),
-        names.join(", ")
+        names.join(", "),
+        returning(ctx, table)
     )
+}
+
+/// A row of `table` as the storage returns it, for an unaliased statement of dynamic SQL:
+/// `*` (nothing computed: the statement is as it always was), or `Table::select_list` (a
+/// build's whole `logs`, its internal counter left out).
+fn returning(ctx: &Ctx, table: &Table) -> Cow<'static, str> {
+    if table.reads_as_stored() {
+        Cow::Borrowed("*")
+    } else {
+        Cow::Owned(table.select_list(table.name, &ctx.quoted))
+    }
 }
 
 fn pg_type_name(col: &Column) -> &'static str {
@@ -295,6 +312,7 @@ fn pg_type_name(col: &Column) -> &'static str {
         ColType::Uuid => "uuid",
         ColType::Text => "text",
         ColType::Int4 => "int4",
+        ColType::Int8 => "int8",
         ColType::Float4 => "float4",
         ColType::Bool => "bool",
         ColType::Jsonb => "jsonb",
@@ -303,7 +321,8 @@ fn pg_type_name(col: &Column) -> &'static str {
 }
 
 /// `SELECT * … WHERE id = $1` and `DELETE … WHERE id = $1` of one table: `{s}` templates made
-/// once per table, so `ctx.query` resolves and caches them like a literal one.
+/// once per table, so `ctx.query` resolves and caches them like a literal one. The select
+/// reads the rows as returned (`Table::select_list`: `*` but for admin_builds).
 struct ByIdSql {
     select: String,
     delete: String,
@@ -315,7 +334,11 @@ fn by_id_sql(table: &'static Table) -> &'static ByIdSql {
         TABLE_LIST
             .iter()
             .map(|t| ByIdSql {
-                select: format!("SELECT * FROM {{s}}.{} WHERE id = $1", t.name),
+                select: format!(
+                    "SELECT {} FROM {{s}}.{} WHERE id = $1",
+                    t.select_list(t.name, "{s}"),
+                    t.name
+                ),
                 delete: format!("DELETE FROM {{s}}.{} WHERE id = $1", t.name),
             })
             .collect()
@@ -349,10 +372,11 @@ pub async fn update(
         .map(|(i, (c, _))| format!("{} = ${}", c.name, i + 1))
         .collect();
     let sql = format!(
-        "UPDATE {} SET {} WHERE id = ${} RETURNING *",
+        "UPDATE {} SET {} WHERE id = ${} RETURNING {}",
         ctx.table(table.name),
         sets.join(", "),
-        cols.len() + 1
+        cols.len() + 1,
+        returning(ctx, table)
     );
     ctx.query_dynamic(sql)
         .bind_all(cols.into_iter().map(|(_, b)| b))
@@ -391,6 +415,7 @@ pub async fn find_by_id(
 
 /// Build `WHERE …` from conditions, appending binds.
 fn where_clause(
+    ctx: &Ctx,
     table: &'static Table,
     conditions: &[(String, Condition)],
     binds: &mut Vec<Bound>,
@@ -398,13 +423,14 @@ fn where_clause(
     let mut clauses = Vec::with_capacity(conditions.len());
     for (field, cond) in conditions {
         let col = column_of(table, field)?;
+        let name = table.filter_expr(col, &ctx.quoted);
         match cond {
             Condition::IsNull | Condition::Eq(Param::Null) => {
-                clauses.push(format!("{} IS NULL", col.name))
+                clauses.push(format!("{name} IS NULL"))
             }
             Condition::Eq(p) => {
                 binds.push(bind_column(col, p)?);
-                clauses.push(format!("{} = ${}", col.name, binds.len()));
+                clauses.push(format!("{name} = ${}", binds.len()));
             }
             Condition::In(items) => {
                 if items.is_empty() {
@@ -419,10 +445,10 @@ fn where_clause(
                 let mut clause = String::new();
                 if !encoded.is_empty() {
                     binds.push(Bound::array(&sql_type(col), encoded));
-                    clause = format!("{} = ANY(${})", col.name, binds.len());
+                    clause = format!("{name} = ANY(${})", binds.len());
                 }
                 if has_null {
-                    let null_clause = format!("{} IS NULL", col.name);
+                    let null_clause = format!("{name} IS NULL");
                     clause = if clause.is_empty() {
                         null_clause
                     } else {
@@ -442,13 +468,13 @@ fn where_clause(
                     }
                     if matches!(p, Param::Null) {
                         clauses.push(match op {
-                            Op::Ne => format!("{} IS NOT NULL", col.name),
+                            Op::Ne => format!("{name} IS NOT NULL"),
                             _ => "false".into(),
                         });
                         continue;
                     }
                     binds.push(bind_column(col, p)?);
-                    clauses.push(format!("{} {} ${}", col.name, op.sql(), binds.len()));
+                    clauses.push(format!("{name} {} ${}", op.sql(), binds.len()));
                 }
             }
         }
@@ -461,7 +487,7 @@ fn where_clause(
 }
 
 /// Parse `orderBy`: `column [ASC|DESC]`, comma separated, columns from the table only.
-pub fn order_by_clause(table: &'static Table, order_by: &str) -> Result<String> {
+pub fn order_by_clause(ctx: &Ctx, table: &'static Table, order_by: &str) -> Result<String> {
     let mut parts = Vec::new();
     for item in order_by.split(',') {
         let words: Vec<&str> = item.split_whitespace().collect();
@@ -477,7 +503,7 @@ pub fn order_by_clause(table: &'static Table, order_by: &str) -> Result<String> 
             }
         };
         let col = column_of(table, field)?;
-        parts.push(format!("{} {}", col.name, dir));
+        parts.push(format!("{} {}", table.filter_expr(col, &ctx.quoted), dir));
     }
     Ok(parts.join(", "))
 }
@@ -505,15 +531,13 @@ pub async fn find_by(
 ) -> Result<Vec<Row>> {
     let mut binds = Vec::new();
     let mut sql = format!("SELECT * FROM {}", ctx.table(table.name));
-    sql.push_str(&where_clause(table, conditions, &mut binds)?);
-    match &options.order_by {
-        Some(o) => {
-            sql.push_str(" ORDER BY ");
-            sql.push_str(&order_by_clause(table, o)?);
-            sql.push_str(", id");
-        }
-        None => sql.push_str(" ORDER BY id"),
-    }
+    sql.push_str(&where_clause(ctx, table, conditions, &mut binds)?);
+    let order = match &options.order_by {
+        Some(o) => format!("{}, id", order_by_clause(ctx, table, o)?),
+        None => "id".to_string(),
+    };
+    sql.push_str(" ORDER BY ");
+    sql.push_str(&order);
     if let Some(limit) = options.limit {
         binds.push(Bound::int8(limit));
         sql.push_str(&format!(" LIMIT ${}", binds.len()));
@@ -521,6 +545,14 @@ pub async fn find_by(
     if let Some(offset) = options.offset {
         binds.push(Bound::int8(offset));
         sql.push_str(&format!(" OFFSET ${}", binds.len()));
+    }
+    if !table.reads_as_stored() {
+        // Computed columns (a build's whole log) for the rows of the page only.
+        sql = format!(
+            "SELECT {} FROM ({sql}) AS {} ORDER BY {order}",
+            returning(ctx, table),
+            table.name
+        );
     }
     ctx.query_dynamic(sql)
         .bind_all(binds)
@@ -537,7 +569,7 @@ pub async fn count(
 ) -> Result<i64> {
     let mut binds = Vec::new();
     let mut sql = format!("SELECT count(*) FROM {}", ctx.table(table.name));
-    sql.push_str(&where_clause(table, conditions, &mut binds)?);
+    sql.push_str(&where_clause(ctx, table, conditions, &mut binds)?);
     let n: i64 = ctx
         .query_dynamic(sql)
         .bind_all(binds)
@@ -574,4 +606,43 @@ pub async fn find_one_by(
         .await?
         .into_iter()
         .next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cached by-id templates: every table but admin_builds reads `*` exactly as before;
+    /// admin_builds reads the whole log (and not its internal counter).
+    #[test]
+    fn by_id_templates_compute_only_the_builds_log() {
+        for t in TABLE_LIST {
+            let sql = &by_id_sql(t).select;
+            if t.name == "admin_builds" {
+                assert!(sql.starts_with("SELECT admin_builds.id, "), "{sql}");
+                assert!(sql.contains("{s}.admin_build_log_chunks WHERE build_id = admin_builds.id"));
+                assert!(
+                    sql.ends_with(" FROM {s}.admin_builds WHERE id = $1"),
+                    "{sql}"
+                );
+                assert!(!sql.contains("log_chunk_bytes AS"));
+            } else {
+                assert_eq!(
+                    *sql,
+                    format!("SELECT * FROM {{s}}.{} WHERE id = $1", t.name)
+                );
+            }
+            assert!(std::ptr::eq(by_id_sql(t), by_id_sql(t)), "made once");
+        }
+    }
+
+    #[test]
+    fn internal_columns_are_no_fields() {
+        let builds = crate::core::tables::table_by_name("admin_builds").unwrap();
+        for name in ["logChunkBytes", "log_chunk_bytes"] {
+            let e = column_of(builds, name).unwrap_err();
+            assert!(e.to_string().contains("unknown field"), "{e}");
+        }
+        assert_eq!(column_of(builds, "logs").unwrap().name, "logs");
+    }
 }

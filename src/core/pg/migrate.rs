@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration! { 2, "native", "0002_native.sql" },
     migration! { 3, "build_leases", "0003_build_leases.sql" },
     migration! { 4, "build_queue_notify", "0004_build_queue_notify.sql" },
+    migration! { 5, "build_log_chunks", "0005_build_log_chunks.sql" },
 ];
 
 /// The record table, inside the storage's schema.

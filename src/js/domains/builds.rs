@@ -6,7 +6,7 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
 
-use crate::core::domains::builds::{self, Reclaimed, Wait};
+use crate::core::domains::builds::{self, LogTail, Reclaimed, Wait};
 use crate::core::domains::crud::{self, Builds};
 use crate::core::pg::error::StoreError;
 use crate::core::pg::store::Target;
@@ -30,6 +30,17 @@ fn out_reclaimed(env: &Env, r: Reclaimed) -> napi::Result<JsOut> {
     Ok(JsOut(obj))
 }
 
+fn out_log_tail(env: &Env, tail: Option<LogTail>) -> napi::Result<JsOut> {
+    let Some(tail) = tail else {
+        return convert::null(env);
+    };
+    let obj = convert::new_object(env)?;
+    convert::set(env, obj, "logs", convert::string(env, &tail.logs)?.0)?;
+    let next = convert::number(env, tail.next_offset as f64)?.0;
+    convert::set(env, obj, "nextOffset", next)?;
+    Ok(JsOut(obj))
+}
+
 methods! {
     /// The seed's `BuildsPG` domain object (`storage.builds`), build queue included.
     class BuildsPG = "BuildsPG", getter builds {
@@ -45,9 +56,16 @@ methods! {
     /// `completedAt` (server clock). `errorMessage`, when given, is stored too. `null` when
     /// there is no such build.
     update builds update_build_status(id: text, status: text, errorMessage: error_message) "id: string, status: BuildStatus, errorMessage?: string | null" -> out_opt_row "Promise<Build | null>" = builds::update_status;
-    /// Append to the build's logs atomically (concurrent appenders never lose a chunk). A
-    /// missing build is ignored, as in the seed.
+    /// Append to the build's logs atomically (concurrent appenders never lose a chunk), in
+    /// the time of the appended text whatever the log's size (only the new text is written,
+    /// as a chunk). A missing build is ignored, as in the seed.
     update builds append_build_logs(id: text, logs: text) "id: string, logs: string" -> out_void "Promise<void>" = builds::append_logs, flat append_build_logs;
+    /// The build's log after `afterOffset` (default 0: all of it), for tailing:
+    /// `{ logs, nextOffset }`. Offsets count UTF-8 bytes of the whole log
+    /// (`getBuildById(id).logs`); `nextOffset` is where the log ends now: pass it back as
+    /// `afterOffset` to get only what was appended since. Reads only the requested part.
+    /// `null` when there is no such build.
+    select builds get_build_logs(id: text, options: after_offset) "id: string, options?: BuildLogsOptions" -> out_log_tail "Promise<BuildLogs | null>" = builds::get_logs;
     /// Mark the build failed with this message, completed now; `null` when there is no such
     /// build.
     update builds set_build_error(id: text, errorMessage: text) "id: string, errorMessage: string" -> out_opt_row "Promise<Build | null>" = builds::set_error;
