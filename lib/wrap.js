@@ -11,22 +11,31 @@
 
 const WRAPPED = Symbol.for('admin-pg-native.wrapped');
 
-/** Re-stamp a rejected call's error with the stack of the `await` chain that led to it. */
-function restack(error) {
+/**
+ * Re-stamp a rejected call's error with the stack of the `await` chain that led to it (frames
+ * from `above` up, our own rejection handler, left out).
+ */
+function restack(error, above = restack) {
   if (error !== null && typeof error === 'object' && Error.captureStackTrace) {
     // The native error's own stack is only `Error: <message>` (it was made on the settle
     // path, with no JS frame of the caller); here V8 knows the awaiting async callers.
-    Error.captureStackTrace(error);
+    Error.captureStackTrace(error, above);
   }
   return error;
 }
 
-async function settle(promise) {
-  try {
-    return await promise;
-  } catch (error) {
-    throw restack(error);
-  }
+function rethrow(error) {
+  throw restack(error, rethrow);
+}
+
+/**
+ * The native Promise, its rejection re-stamped. A `then` with a shared handler, not an async
+ * function: V8 follows the derived promise to the caller's `await` all the same, and a call in
+ * flight holds one promise and one reaction instead of an async function's frame (with 64 in
+ * flight that halved how far V8 grows its young generation over a million calls).
+ */
+function settle(promise) {
+  return promise.then(undefined, rethrow);
 }
 
 /**
