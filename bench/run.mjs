@@ -4,7 +4,8 @@
 // `--trace` runs only the observability overhead variants (bench/trace.mjs: getUser at 64 in
 // flight before #12, with no subscriber, a no-op tracingChannel subscriber and OpenTelemetry)
 // and, unless `--quick`, rewrites BENCHMARKS.md's "Observability overhead" block.
-// (`--only rows [--write]`: the row conversion designs, bench/rows.mjs)
+// (`--only rows [--write]`: the row conversion designs, bench/rows.mjs; `--only floor [--write]`:
+// getUser's per-call floor taken apart at each hand-off, bench/floor.mjs)
 //
 // Starts (or uses, via DATABASE_URL) a PostgreSQL, loads the data in a schema of its own,
 // runs every workload of workloads.mjs against every comparator (ours, pg-adapter,
@@ -129,6 +130,21 @@ if (only?.includes('rows')) {
     process.exitCode = 1;
   }
   only.splice(only.indexOf('rows'), 1);
+  if (only.length === 0) {
+    await db.stop();
+    process.exit(process.exitCode ?? 0);
+  }
+}
+// `--only floor`: the per-call floor (bench/floor.mjs), in its own schema.
+if (only?.includes('floor')) {
+  const { runFloor } = await import('./floor.mjs');
+  try {
+    await runFloor({ url: benchUrl, log, quick, write: argv.includes('--write') });
+  } catch (err) {
+    console.error(err);
+    process.exitCode = 1;
+  }
+  only.splice(only.indexOf('floor'), 1);
   if (only.length === 0) {
     await db.stop();
     process.exit(process.exitCode ?? 0);

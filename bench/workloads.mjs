@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runPgbench } from './comparators/pgbench.mjs';
+import { runPgbench, runPgbenchClients } from './comparators/pgbench.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -290,8 +290,45 @@ async function buildQueue(ctx) {
         expect(dup.rows[0].n === drained, `${c.name} ${mode}: ${drained} claimed but ${dup.rows[0].n} building (a build handed out twice?)`);
         await reset();
       }
+      if (mode === 'dequeue()') out.push(...(await queueFloor(ctx, base, workers, load, reset)));
       ctx.log(`  ${base.label}: done`);
     }
+  }
+  return out;
+}
+
+/**
+ * The floor of plain dequeue() at `workers` clients: pgbench (C, one connection per client, no
+ * client stack) running the claim statement ours sends (same WHERE, ORDER BY, lock and SET;
+ * `RETURNING *`), and a different claim design under the same pgbench: each client claims at
+ * random one of the first `workers` queued rows (`OFFSET random(0, workers - 1)`), so that
+ * the clients do not all start at the head of the queue. Builds/s is what the database says was
+ * claimed, over pgbench's wall time.
+ */
+async function queueFloor(ctx, base, workers, load, reset) {
+  const s = ctx.schema;
+  const set = `SET status = 'building', started_at = now(), locked_by = 'pgbench', lease_expires_at = now() + 300000::float8 * interval '1 millisecond', attempts = attempts + 1`;
+  const designs = [
+    ['pgbench (same claim SQL)', `UPDATE ${s}.admin_builds b ${set} WHERE id = (SELECT id FROM ${s}.admin_builds WHERE status = 'queued' ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING *;\n`],
+    ['pgbench (window claim)', `\\set k random(0, ${workers - 1})\nUPDATE ${s}.admin_builds b ${set} WHERE id = (SELECT id FROM ${s}.admin_builds WHERE status = 'queued' ORDER BY queued_at, id LIMIT 1 OFFSET :k FOR UPDATE SKIP LOCKED) RETURNING *;\n`],
+  ];
+  const out = [];
+  for (const [name, script] of designs) {
+    if (!ctx.pgbench) {
+      out.push({ ...base, comparator: name, unit: 'builds/s', na: 'n/a (pgbench not found)' });
+      continue;
+    }
+    await load();
+    gc();
+    const res = runPgbenchClients(ctx.pgbench, { url: ctx.url, script, clients: workers, seconds: Math.max(1, Math.round(ctx.size.drainMs / 1000)) });
+    const got = await ctx.raw.query(`SELECT count(*)::int AS n FROM ${s}.admin_builds WHERE deployment_id = $1 AND status = 'building'`, [ctx.data.queueDeployment]);
+    const claimed = got.rows[0].n;
+    const acc = new Acc();
+    acc.add({ lat: res.latenciesMs, elapsedMs: res.elapsedMs, ops: claimed });
+    const row = acc.row({ ...base, comparator: name, unit: 'builds/s' });
+    row.note = `${claimed.toLocaleString('en-US')} claimed in ${(res.elapsedMs / 1000).toFixed(1)} s, ${workers} client${workers > 1 ? 's' : ''}`;
+    out.push(row);
+    await reset();
   }
   return out;
 }

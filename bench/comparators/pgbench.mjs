@@ -54,3 +54,34 @@ export function runPgbench(bin, { url, script, vars = {}, transactions }) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Runs `script` on `clients` clients (one thread each, `-M prepared`) for `seconds` seconds.
+ * @returns {{ latenciesMs: number[], elapsedMs: number, transactions: number }}
+ */
+export function runPgbenchClients(bin, { url, script, clients, seconds }) {
+  const u = new URL(url);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pgbench-'));
+  try {
+    const file = path.join(dir, 'stmt.sql');
+    fs.writeFileSync(file, script);
+    const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(clients), '-T', String(seconds), '-l',
+      `--log-prefix=${path.join(dir, 'log')}`, '-f', file,
+      '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), decodeURIComponent(u.pathname.slice(1))];
+    const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGSSLMODE: u.searchParams.get('sslmode') ?? process.env.PGSSLMODE ?? 'prefer', PGOPTIONS: u.searchParams.get('options') ?? process.env.PGOPTIONS ?? '' };
+    const t0 = performance.now();
+    const r = spawnSync(bin, args, { cwd: dir, env, encoding: 'utf8' });
+    const elapsedMs = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`pgbench failed (${r.status}): ${r.stderr || r.stdout}`);
+    const latenciesMs = [];
+    for (const f of fs.readdirSync(dir).filter((f) => f.startsWith('log'))) {
+      for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+        const cols = line.trim().split(/\s+/);
+        if (cols.length >= 3) latenciesMs.push(Number(cols[2]) / 1000);
+      }
+    }
+    return { latenciesMs, elapsedMs, transactions: latenciesMs.length };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -70,11 +70,16 @@ fn panic_error(payload: Box<dyn std::any::Any + Send>) -> StoreError {
 /// `prep` is the synchronous part (argument conversion): its error rejects the Promise
 /// instead of throwing, so every failure reaches the caller the same way.
 ///
-/// The task is polled once right here, on the JS thread (`inline::spawn`): it leases a
-/// connection and writes the statement without waking a tokio worker first; tokio takes it
-/// over when the reply (or anything else it waits for) wakes it. Completions come back
+/// With few calls in flight the task is polled once right here, on the JS thread
+/// (`inline::spawn`): it leases a connection and writes the statement without waking a tokio
+/// worker first; tokio takes it over when the reply (or anything else it waits for) wakes it.
+/// With more in flight (`INLINE_MAX_PENDING`) the JS thread is the busy one, and the task goes
+/// to tokio at once: a worker leases and writes while JS goes on with the next call. Completions come back
 /// through one long-lived threadsafe function per JS thread (see `completions`), several at
 /// a time when they settle together.
+/// Calls in flight on this JS thread (this one included) up to which the first poll is inline.
+const INLINE_MAX_PENDING: usize = 4;
+
 pub fn run<'env, T, Fut, O>(
     env: &'env Env,
     prep: Result<Fut, StoreError>,
@@ -130,7 +135,11 @@ where
             trace::mark(call, trace::SETTLED);
         }));
     };
-    inline::spawn(task, call);
+    if completions::pending() <= INLINE_MAX_PENDING {
+        inline::spawn(task, call);
+    } else {
+        napi::bindgen_prelude::spawn(task);
+    }
     Ok(PromiseRaw::new(raw, promise))
 }
 
@@ -416,6 +425,11 @@ pub(crate) mod completions {
             tsfn,
             queue: Mutex::new(Vec::new()),
         }))
+    }
+
+    /// Calls of this JS thread not settled yet.
+    pub fn pending() -> usize {
+        PENDING.with(Cell::get)
     }
 
     /// A sender for one call; counts it as pending (keeps the loop alive until it lands).

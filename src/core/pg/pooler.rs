@@ -14,6 +14,10 @@
 //! another. If so, every call of that storage rejects with `ERR_ADMIN_PG_CONFIG` naming the fix.
 //! A probe that cannot finish (no second connection; 5 s or half of connectionTimeoutMillis)
 //! concludes nothing.
+//!
+//! A probe that finds the session its own is remembered for the process, by endpoint (host,
+//! port, database, user): the next storage on the same endpoint (a second storage, one made
+//! anew per request or test) starts with that verdict and opens no probe connections.
 
 use std::time::Duration;
 
@@ -36,11 +40,19 @@ pub struct PoolerGuard {
 impl PoolerGuard {
     /// `connection_timeout`: the storage's; the probe takes at most half of it (and 5 s).
     pub fn new(opts: PgConnectOptions, connection_timeout: Duration) -> PoolerGuard {
+        let known = known_direct()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&endpoint(&opts));
         PoolerGuard {
             opts,
             limit: (connection_timeout / 2).min(Duration::from_secs(5)),
-            verdict: OnceCell::new(),
-            started: std::sync::atomic::AtomicBool::new(false),
+            verdict: if known {
+                OnceCell::new_with(Some(false))
+            } else {
+                OnceCell::new()
+            },
+            started: std::sync::atomic::AtomicBool::new(known),
             done: tokio::sync::Notify::new(),
         }
     }
@@ -63,10 +75,14 @@ impl PoolerGuard {
                 let (first, other) = conns.insert((first?, other?));
                 probe(first, other).await
             })
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .unwrap_or(false);
+            .await;
+            if matches!(verdict, Ok(Ok(false))) {
+                known_direct()
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(endpoint(&me.opts));
+            }
+            let verdict = verdict.ok().and_then(Result::ok).unwrap_or(false);
             let _ = me.verdict.set(verdict);
             me.done.notify_waiters();
             if let Some((first, other)) = conns {
@@ -98,6 +114,24 @@ impl PoolerGuard {
             "PostgresAdminStorage: another client's session answered on this storage's connection{POOLER_HINT}"
         ))
     }
+}
+
+/// Endpoints whose probe found each session its own (this process).
+fn known_direct() -> &'static std::sync::Mutex<std::collections::HashSet<String>> {
+    static KNOWN: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+        std::sync::OnceLock::new();
+    KNOWN.get_or_init(Default::default)
+}
+
+/// Host, port, database and user: what decides which server (or pooler) answers.
+fn endpoint(opts: &PgConnectOptions) -> String {
+    format!(
+        "{}:{}/{}?user={}",
+        opts.get_host(),
+        opts.get_port(),
+        opts.get_database().unwrap_or(""),
+        opts.get_username()
+    )
 }
 
 async fn backend_pid(conn: &mut PgConnection) -> Result<i32, sqlx::Error> {
