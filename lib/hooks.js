@@ -57,7 +57,7 @@ const hooks = {
     }
     const t0 = performance.now();
     const result = fn.apply(self, args);
-    return result instanceof Promise ? timed(result, link, meta, args[0], t0) : result;
+    return result instanceof Promise ? timed(result, link, meta, meta.tableArg || meta.sqlArg ? args[0] : undefined, t0) : result;
   },
 };
 
@@ -190,6 +190,7 @@ async function tracedSettle(promise, ctx, link, meta, arg0, t0) {
 /**
  * `settle` (caller's stack on errors) that also records the call on its storage. One `then`
  * with two closures, not an async function: a call in flight holds less (see `settle`).
+ * `arg0` is the first argument only where the slow-call log names it (a table, an SQL text).
  */
 function timed(promise, link, meta, arg0, t0) {
   return promise.then(
