@@ -120,35 +120,22 @@ const benchUrl = (() => {
   if (!durable && !u.searchParams.has('options')) u.searchParams.set('options', '-c synchronous_commit=off');
   return u.toString();
 })();
-// `--only rows`: the row-design bench (bench/rows.mjs), in its own schema.
-if (only?.includes('rows')) {
-  const { runRows } = await import('./rows.mjs');
+// `--only rows` / `--only floor`: the row-design bench (bench/rows.mjs) and the per-call floor
+// (bench/floor.mjs), each in its own schema.
+for (const [part, file, fn] of [['rows', './rows.mjs', 'runRows'], ['floor', './floor.mjs', 'runFloor']]) {
+  if (!only?.includes(part)) continue;
+  const mod = await import(file);
   try {
-    await runRows({ url: benchUrl, log, quick, write: argv.includes('--write') });
+    await mod[fn]({ url: benchUrl, log, quick, write: argv.includes('--write') });
   } catch (err) {
     console.error(err);
     process.exitCode = 1;
   }
-  only.splice(only.indexOf('rows'), 1);
-  if (only.length === 0) {
-    await db.stop();
-    process.exit(process.exitCode ?? 0);
-  }
+  only.splice(only.indexOf(part), 1);
 }
-// `--only floor`: the per-call floor (bench/floor.mjs), in its own schema.
-if (only?.includes('floor')) {
-  const { runFloor } = await import('./floor.mjs');
-  try {
-    await runFloor({ url: benchUrl, log, quick, write: argv.includes('--write') });
-  } catch (err) {
-    console.error(err);
-    process.exitCode = 1;
-  }
-  only.splice(only.indexOf('floor'), 1);
-  if (only.length === 0) {
-    await db.stop();
-    process.exit(process.exitCode ?? 0);
-  }
+if (only && only.length === 0) {
+  await db.stop();
+  process.exit(process.exitCode ?? 0);
 }
 const schemas = [];
 const newSchema = (prefix) => {

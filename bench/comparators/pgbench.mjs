@@ -18,24 +18,29 @@ export function findPgbench() {
   return candidates.find((p) => fs.existsSync(p)) ?? null;
 }
 
-/**
- * Runs `script` (SQL with pgbench :variables) for `transactions` transactions on 1 client.
- * @returns {{ latenciesMs: number[], elapsedMs: number, statementAvgMs: number | null, version: string }}
- */
-export function runPgbench(bin, { url, script, vars = {}, transactions }) {
+/** pgbench's connection arguments and environment for `url`. */
+function connection(url) {
   const u = new URL(url);
+  const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
+  const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGSSLMODE: u.searchParams.get('sslmode') ?? process.env.PGSSLMODE ?? 'prefer', PGOPTIONS: u.searchParams.get('options') ?? process.env.PGOPTIONS ?? '' };
+  return { args, env, database: decodeURIComponent(u.pathname.slice(1)) };
+}
+
+/**
+ * Runs pgbench on `script` in a temp dir with a per-transaction log (`-l`), `args` before the
+ * connection arguments. With one statement per transaction the log's latencies are the
+ * per-statement latencies.
+ * @returns {{ latenciesMs: number[], elapsedMs: number, stdout: string }}
+ */
+function run(bin, url, script, args) {
+  const conn = connection(url);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pgbench-'));
   try {
     const file = path.join(dir, 'stmt.sql');
     fs.writeFileSync(file, script);
-    const args = ['-n', '-M', 'prepared', '-c', '1', '-j', '1', '-t', String(transactions), '-r', '-l',
-      `--log-prefix=${path.join(dir, 'log')}`, '-f', file,
-      '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
-    for (const [k, v] of Object.entries(vars)) args.push('-D', `${k}=${v}`);
-    args.push(decodeURIComponent(u.pathname.slice(1)));
-    const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGSSLMODE: u.searchParams.get('sslmode') ?? process.env.PGSSLMODE ?? 'prefer', PGOPTIONS: u.searchParams.get('options') ?? process.env.PGOPTIONS ?? '' };
+    const all = ['-n', '-M', 'prepared', ...args, '-l', `--log-prefix=${path.join(dir, 'log')}`, '-f', file, ...conn.args, conn.database];
     const t0 = performance.now();
-    const r = spawnSync(bin, args, { cwd: dir, env, encoding: 'utf8' });
+    const r = spawnSync(bin, all, { cwd: dir, env: conn.env, encoding: 'utf8' });
     const elapsedMs = performance.now() - t0;
     if (r.status !== 0) throw new Error(`pgbench failed (${r.status}): ${r.stderr || r.stdout}`);
     // log lines: client_id transaction_no time_us script_no time_epoch time_us
@@ -46,13 +51,24 @@ export function runPgbench(bin, { url, script, vars = {}, transactions }) {
         if (cols.length >= 3) latenciesMs.push(Number(cols[2]) / 1000);
       }
     }
-    // "statement latencies in milliseconds…:\n         0.045           0  SELECT …"
-    const m = /latencies in milliseconds[^\n]*\n\s*([\d.]+)/.exec(r.stdout);
-    const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
-    return { latenciesMs, elapsedMs, statementAvgMs: m ? Number(m[1]) : null, version };
+    return { latenciesMs, elapsedMs, stdout: r.stdout };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs `script` (SQL with pgbench :variables) for `transactions` transactions on 1 client.
+ * @returns {{ latenciesMs: number[], elapsedMs: number, statementAvgMs: number | null, version: string }}
+ */
+export function runPgbench(bin, { url, script, vars = {}, transactions }) {
+  const args = ['-c', '1', '-j', '1', '-t', String(transactions), '-r'];
+  for (const [k, v] of Object.entries(vars)) args.push('-D', `${k}=${v}`);
+  const { latenciesMs, elapsedMs, stdout } = run(bin, url, script, args);
+  // "statement latencies in milliseconds…:\n         0.045           0  SELECT …"
+  const m = /latencies in milliseconds[^\n]*\n\s*([\d.]+)/.exec(stdout);
+  const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return { latenciesMs, elapsedMs, statementAvgMs: m ? Number(m[1]) : null, version };
 }
 
 /**
@@ -60,28 +76,6 @@ export function runPgbench(bin, { url, script, vars = {}, transactions }) {
  * @returns {{ latenciesMs: number[], elapsedMs: number, transactions: number }}
  */
 export function runPgbenchClients(bin, { url, script, clients, seconds }) {
-  const u = new URL(url);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pgbench-'));
-  try {
-    const file = path.join(dir, 'stmt.sql');
-    fs.writeFileSync(file, script);
-    const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(clients), '-T', String(seconds), '-l',
-      `--log-prefix=${path.join(dir, 'log')}`, '-f', file,
-      '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), decodeURIComponent(u.pathname.slice(1))];
-    const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGSSLMODE: u.searchParams.get('sslmode') ?? process.env.PGSSLMODE ?? 'prefer', PGOPTIONS: u.searchParams.get('options') ?? process.env.PGOPTIONS ?? '' };
-    const t0 = performance.now();
-    const r = spawnSync(bin, args, { cwd: dir, env, encoding: 'utf8' });
-    const elapsedMs = performance.now() - t0;
-    if (r.status !== 0) throw new Error(`pgbench failed (${r.status}): ${r.stderr || r.stdout}`);
-    const latenciesMs = [];
-    for (const f of fs.readdirSync(dir).filter((f) => f.startsWith('log'))) {
-      for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
-        const cols = line.trim().split(/\s+/);
-        if (cols.length >= 3) latenciesMs.push(Number(cols[2]) / 1000);
-      }
-    }
-    return { latenciesMs, elapsedMs, transactions: latenciesMs.length };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const { latenciesMs, elapsedMs } = run(bin, url, script, ['-c', String(clients), '-j', String(clients), '-T', String(seconds)]);
+  return { latenciesMs, elapsedMs, transactions: latenciesMs.length };
 }

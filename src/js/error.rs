@@ -74,9 +74,9 @@ fn panic_error(payload: Box<dyn std::any::Any + Send>) -> StoreError {
 /// (`inline::spawn`): it leases a connection and writes the statement without waking a tokio
 /// worker first; tokio takes it over when the reply (or anything else it waits for) wakes it.
 /// With more in flight (`INLINE_MAX_PENDING`) the JS thread is the busy one, and the task goes
-/// to tokio at once: a worker leases and writes while JS goes on with the next call. Completions come back
-/// through one long-lived threadsafe function per JS thread (see `completions`), several at
-/// a time when they settle together.
+/// to tokio at once: a worker leases and writes while JS goes on with the next call.
+/// Completions come back through one long-lived threadsafe function per JS thread (see
+/// `completions`), several at a time when they settle together.
 /// Calls in flight on this JS thread (this one included) up to which the first poll is inline.
 const INLINE_MAX_PENDING: usize = 4;
 

@@ -30,6 +30,8 @@ use super::error::{StoreError, POOLER_HINT};
 /// The verdict of the probe, shared by the pool's connections.
 pub struct PoolerGuard {
     opts: PgConnectOptions,
+    /// `endpoint(&opts)`: the key of a verdict remembered for the process.
+    endpoint: String,
     /// How long the probe may take (it delays the storage's first connection).
     limit: Duration,
     verdict: OnceCell<bool>,
@@ -40,12 +42,14 @@ pub struct PoolerGuard {
 impl PoolerGuard {
     /// `connection_timeout`: the storage's; the probe takes at most half of it (and 5 s).
     pub fn new(opts: PgConnectOptions, connection_timeout: Duration) -> PoolerGuard {
+        let endpoint = endpoint(&opts);
         let known = known_direct()
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(&endpoint(&opts));
+            .contains(&endpoint);
         PoolerGuard {
             opts,
+            endpoint,
             limit: (connection_timeout / 2).min(Duration::from_secs(5)),
             verdict: if known {
                 OnceCell::new_with(Some(false))
@@ -80,7 +84,7 @@ impl PoolerGuard {
                 known_direct()
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(endpoint(&me.opts));
+                    .insert(me.endpoint.clone());
             }
             let verdict = verdict.ok().and_then(Result::ok).unwrap_or(false);
             let _ = me.verdict.set(verdict);
